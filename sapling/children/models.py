@@ -1,0 +1,278 @@
+"""Children, the adults who care for them, their schools and their GP practices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sapling.accounts.models import Locality, Team
+from sapling.areas.models import AreaStatus
+from sapling.core.models import TimestampedModel, VersionedModel
+
+
+class GPCluster(TimestampedModel):
+    """A group of GP practices (Wales) that can fund services and receive reports."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="gp_clusters")
+    name = models.CharField(_("cluster name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="unique_cluster_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GPPractice(TimestampedModel):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="gp_practices")
+    ods_code = models.CharField(_("NHS organisation code"), max_length=10)
+    name = models.CharField(_("practice name"), max_length=200)
+    cluster = models.ForeignKey(
+        GPCluster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("GP cluster"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "ods_code"], name="unique_practice_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+
+class SchoolType(models.TextChoices):
+    EARLY_YEARS = "early_years", _("Nursery or early years setting")
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    ALL_THROUGH = "all_through", _("All-through school")
+    SPECIAL = "special", _("Special school")
+    PUPIL_REFERRAL = "pupil_referral", _("Pupil referral unit")
+    INDEPENDENT = "independent", _("Independent school")
+    COLLEGE = "college", _("Further education college")
+
+
+class School(TimestampedModel):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("name"), max_length=200)
+    school_number = models.CharField(
+        _("official school number"),
+        max_length=20,
+        help_text=_("URN in England, or LA and establishment number in Wales"),
+    )
+    local_authority = models.CharField(_("local authority"), max_length=100)
+    school_type = models.CharField(_("type"), max_length=20, choices=SchoolType.choices)
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "school_number"], name="unique_school_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EducationSetting(models.TextChoices):
+    HOME = "home", _("At home, not in a setting")
+    EARLY_YEARS = "early_years", _("Early years setting")
+    MAINSTREAM_SCHOOL = "mainstream_school", _("Mainstream school")
+    SPECIAL_SCHOOL = "special_school", _("Special school")
+    COLLEGE = "college", _("College or university")
+    ELECTIVE_HOME_EDUCATION = "elective_home_education", _("Educated at home")
+    NOT_IN_EDUCATION = "not_in_education", _("Not in education")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def for_team(self, team: Team) -> ChildQuerySet:
+        return self.filter(team=team)
+
+    def search(self, text: str = "", date_of_birth: dt.date | None = None) -> ChildQuerySet:
+        found = self
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) == 10 and len(digits) >= len(text.replace(" ", "")) - 2:
+            found = found.filter(nhs_number=digits)
+        elif text:
+            for word in text.split():
+                found = found.filter(
+                    Q(given_name__icontains=word)
+                    | Q(family_name__icontains=word)
+                    | Q(preferred_name__icontains=word)
+                )
+        if date_of_birth:
+            found = found.filter(date_of_birth=date_of_birth)
+        return found
+
+
+class Child(VersionedModel):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="children")
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    nhs_number = models.CharField(_("NHS number"), max_length=10, blank=True, db_index=True)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("locality")
+    )
+
+    # Looked up once when the postcode is saved, so reports never join on postcodes.
+    area_status = models.CharField(
+        max_length=20, choices=AreaStatus.choices, default=AreaStatus.NO_POSTCODE
+    )
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    deprivation_index = models.CharField(max_length=20, blank=True)
+    deprivation_rank = models.PositiveIntegerField(null=True, blank=True)
+    deprivation_decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    deprivation_quintile = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("school")
+    )
+    education_setting = models.CharField(
+        _("education setting"), max_length=30, choices=EducationSetting.choices, blank=True
+    )
+    additional_learning_needs = models.CharField(
+        _("additional learning needs"),
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    care_experienced = models.CharField(
+        _("care experienced"),
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    free_school_meals = models.CharField(
+        _("free school meals"),
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    ethnicity_code = models.CharField(_("ethnicity"), max_length=10, blank=True)
+    ethnicity_system = models.CharField(max_length=100, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=50, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    digital_access_needs = models.CharField(_("digital access needs"), max_length=500, blank=True)
+    safeguarding_flag = models.BooleanField(_("safeguarding concern"), default=False)
+    gp_practice = models.ForeignKey(
+        GPPractice, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("GP practice")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["team", "family_name"]),
+            models.Index(fields=["team", "date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    STEP_PARENT = "step_parent", _("Step-parent")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    FOSTER_CARER = "foster_carer", _("Foster carer")
+    KINSHIP_CARER = "kinship_carer", _("Kinship carer")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone call")
+
+
+class ContactRestriction(models.TextChoices):
+    NONE = "none", _("No restriction")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
+    NO_INFORMATION = "no_information", _("Must not receive information about the child")
+
+
+class CarerQuerySet(models.QuerySet["Carer"]):
+    def contactable(self) -> CarerQuerySet:
+        """The carers every letter, message and link may go to."""
+        return self.filter(consent_to_contact=True, contact_restriction=ContactRestriction.NONE)
+
+
+class Carer(VersionedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="carers")
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(_("has parental responsibility"), default=False)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred way to be contacted"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    consent_to_contact = models.BooleanField(_("agrees to be contacted"), default=True)
+    contact_restriction = models.CharField(
+        _("contact restriction"),
+        max_length=20,
+        choices=ContactRestriction.choices,
+        default=ContactRestriction.NONE,
+    )
+    restriction_reason = models.CharField(
+        _("reason for the restriction"), max_length=500, blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CarerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-parental_responsibility", "family_name"]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name} ({self.get_relationship_display()})"
+
+    @property
+    def may_be_contacted(self) -> bool:
+        return self.consent_to_contact and self.contact_restriction == ContactRestriction.NONE

@@ -1,0 +1,64 @@
+"""Workflows on a child's record: register, update, add and change carers.
+
+Each runs in one transaction, looks the area up once when the postcode changes, and
+refuses an update started from an older version (StaleEdit) rather than overwrite it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from sapling.accounts.models import Team, User
+from sapling.areas.lookup import lookup_postcode
+from sapling.children.models import Carer, Child
+from sapling.core.validators import normalise_postcode
+
+
+def _apply_area(child: Child) -> None:
+    fix = lookup_postcode(child.postcode)
+    child.area_status = fix.status
+    child.lsoa_code = fix.lsoa_code
+    child.deprivation_index = fix.index_key
+    child.deprivation_rank = fix.rank
+    child.deprivation_decile = fix.decile
+    child.deprivation_quintile = fix.quintile
+
+
+@transaction.atomic
+def register_child(*, team: Team, by: User | None, **fields: Any) -> Child:
+    child = Child(team=team, updated_by=by, **fields)
+    if child.postcode:
+        child.postcode = normalise_postcode(child.postcode)
+    _apply_area(child)
+    child.save()
+    return child
+
+
+@transaction.atomic
+def update_child(*, child: Child, expected_version: int, by: User | None, **changes: Any) -> Child:
+    old_postcode = Child.objects.filter(pk=child.pk).values_list("postcode", flat=True).first()
+    for name, value in changes.items():
+        setattr(child, name, value)
+    if child.postcode:
+        child.postcode = normalise_postcode(child.postcode)
+    if child.postcode != old_postcode:
+        _apply_area(child)
+    child.updated_by = by
+    child.save_versioned(expected_version=expected_version)
+    return child
+
+
+@transaction.atomic
+def add_carer(*, child: Child, by: User | None, **fields: Any) -> Carer:
+    return Carer.objects.create(child=child, updated_by=by, **fields)
+
+
+@transaction.atomic
+def update_carer(*, carer: Carer, expected_version: int, by: User | None, **changes: Any) -> Carer:
+    for name, value in changes.items():
+        setattr(carer, name, value)
+    carer.updated_by = by
+    carer.save_versioned(expected_version=expected_version)
+    return carer

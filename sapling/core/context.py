@@ -1,0 +1,28 @@
+"""What every page's shell needs: navigation by role and the user's team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sapling.core.permissions import has_permission
+
+# (label, url name, permission): a role sees the items whose permission it holds.
+NAVIGATION = [
+    (lambda: _("Home"), "core:home", "team.view"),
+    (lambda: _("Children"), "children:find_children", "children.view"),
+    (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
+]
+
+
+def page_shell(request: HttpRequest) -> dict[str, Any]:
+    items = []
+    for label, url_name, permission in NAVIGATION:
+        if has_permission(request, permission):
+            href = reverse(url_name)
+            current = request.path == href or (href != "/" and request.path.startswith(href))
+            items.append({"text": label(), "href": href, "current": current})
+    return {"navigation_items": items, "team": getattr(request, "team", None)}

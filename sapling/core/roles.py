@@ -1,0 +1,38 @@
+"""The roles of DESIGN.md and what each may do: the one table every view consults."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", _("Clinician")
+    SUPPORT_WORKER = "support_worker", _("Support worker")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    LEAD = "lead", _("Service lead")
+    PARTNER = "partner", _("School or early years partner")
+    COMMISSIONER = "commissioner", _("Commissioner")
+
+
+CLINICAL = frozenset({Role.CLINICIAN, Role.SUPPORT_WORKER, Role.LEAD})
+STAFF = CLINICAL | {Role.ADMINISTRATOR}
+
+# Each permission names the roles that hold it. Views ask for a permission, never a role,
+# so that changing who may do what is an edit to this table alone.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "children.view": STAFF,
+    "children.add": STAFF,
+    "children.change": STAFF,
+    "children.view_history": STAFF,
+    "children.view_safeguarding": CLINICAL,
+    "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
+    "team.configure": frozenset({Role.LEAD}),
+}
+
+
+def role_has(role: str, permission: str) -> bool:
+    try:
+        return role in PERMISSIONS[permission]
+    except KeyError:
+        raise KeyError(f"Unknown permission {permission!r}; add it to PERMISSIONS") from None

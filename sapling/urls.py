@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sapling.core import views as core_views
+
+# Django's own admin site is for superusers only; staff work in Sapling's pages.
+admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+    request.user.is_active and request.user.is_superuser
+)
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("sapling.accounts.urls")),
+    path("children/", include("sapling.children.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("sapling.core.urls")),
+]
