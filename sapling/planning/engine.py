@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -124,9 +124,7 @@ class Result:
     served_mean_wait: np.ndarray  # [rep, week]
     list_by_class: np.ndarray  # [rep, week, tier, priority]
     served_by_band: np.ndarray  # [rep, tier, priority, band] summed after warm_up
-    withdrawn_by_band: np.ndarray  # [rep, tier, priority, band] summed after warm_up
     initial_size: float = 0.0
-    extras: dict[str, float] = field(default_factory=dict)
 
     @property
     def replications(self) -> int:
@@ -319,109 +317,102 @@ def _initial(scenario: Scenario) -> np.ndarray:
 
 
 # --- the weekly update ---------------------------------------------------------------
+#
+# The list is carried as running totals over bands, q[..., b] = children in bands 0..b of
+# a class, rather than as counts per band. Serving the oldest first is then a single
+# minimum ("keep the youngest k children"), withdrawals shared out exactly are a single
+# floor, and ageing is a shift: a handful of passes over the array a week.
 
 
-def _arrive(x: np.ndarray, incoming: np.ndarray) -> None:
-    x[..., 0] += incoming
+def _withdraw_expected(q: np.ndarray, hazard: np.ndarray) -> np.ndarray:
+    before = q[..., -1].copy()
+    q *= (1 - hazard)[..., None]
+    return before - q[..., -1]
 
 
-def _withdraw_expected(x: np.ndarray, hazard: np.ndarray) -> np.ndarray:
-    removed = x * hazard[..., None]
-    # Children referred this week were exposed for half a week on average.
-    removed[..., 0] = x[..., 0] * _half_week(hazard)
-    x -= removed
-    return removed
+def _withdraw_stochastic(q: np.ndarray, hazard: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw each class's withdrawals as one binomial total and share it out over its bands."""
+    sizes = q[..., -1]
+    totals = rng.binomial(sizes.astype(np.int64), hazard).astype(q.dtype)
+    _share_out(q, totals, rng.random(totals.shape, dtype=np.float32))
+    return totals
 
 
-def _half_week(hazard: np.ndarray) -> np.ndarray:
-    return 1 - np.sqrt(1 - hazard)
+def _share_out(q: np.ndarray, totals: np.ndarray, start: np.ndarray) -> None:
+    """Take a whole number of children ``totals`` off each class, spread over its bands.
 
-
-def _withdraw_stochastic(x: np.ndarray, hazard: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    removed = np.zeros_like(x)
-    newest = x[..., 0].astype(np.int64)
-    removed[..., 0] = rng.binomial(newest, _half_week(hazard))
-    older = x[..., 1:]
-    totals = rng.binomial(older.sum(axis=-1).astype(np.int64), hazard)
-    removed[..., 1:] = _share_out(older, totals, rng.random(totals.shape))
-    x -= removed
-    return removed
-
-
-def _share_out(cells: np.ndarray, totals: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """Share a whole number of children ``totals`` over the cells of each class, exactly.
-
-    Systematic sampling: the children are laid end to end, and every (size / total)-th one
-    from a random start is taken. Each cell gets the floor or ceiling of its fair share, its
-    expected share is exact, and the shares add up to the total. One cumulative sum, no draw
-    per cell.
+    Systematic sampling: the class's children are laid end to end and every
+    (size / total)-th one from a random start leaves. Each band loses the floor or the
+    ceiling of its fair share, its expected loss is exact and the losses add up to the
+    total: one floor over the running totals, no random draw per band. The rate is shaded
+    down a hair so that rounding can never take more than the total.
     """
-    running = np.cumsum(cells, axis=-1)
-    size = running[..., -1]
-    rate = np.divide(totals, size, out=np.zeros_like(size), where=size > 0)
-    marks = np.floor(running * rate[..., None] + start[..., None])
+    sizes = q[..., -1]
+    rate = np.divide(totals, sizes, out=np.zeros_like(sizes), where=sizes > 0) * (1 - 1e-6)
+    marks = q * rate[..., None]
+    marks += start[..., None]
+    np.floor(marks, out=marks)
     marks[..., -1] = totals
-    taken = np.diff(marks, axis=-1, prepend=0.0)
-    return np.clip(taken, 0, cells)
+    q -= marks
 
 
-def _serve(x: np.ndarray, capacity: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Serve up to ``capacity[row, tier]`` children, cell by cell in ``order``."""
-    rows, tiers, priorities, bands = x.shape
-    queue = x.reshape(rows, tiers, priorities * bands)[..., order]
-    ahead = np.cumsum(queue, axis=-1)
-    ahead -= queue
-    np.subtract(capacity[..., None], ahead, out=ahead)
-    np.clip(ahead, 0, queue, out=ahead)
+def _keep_youngest(q: np.ndarray, capacity: np.ndarray) -> None:
+    """Strict priority then the longest wait: each class keeps its youngest children."""
+    sizes = q[..., -1]
+    ahead = np.cumsum(sizes, axis=-1) - sizes  # more urgent children in the same tier
+    own = np.clip(capacity[..., None] - ahead, 0, None)
+    np.minimum(q, np.clip(sizes - own, 0, None)[..., None], out=q)
+
+
+def _serve_in_order(q: np.ndarray, capacity: np.ndarray, order: np.ndarray) -> None:
+    """Any fixed order: serve cells in sequence until each tier's capacity runs out."""
+    rows, tiers, priorities, bands = q.shape
+    counts = np.diff(q, axis=-1, prepend=0)
+    queue = counts.reshape(rows, tiers, priorities * bands)[..., order]
+    ahead = np.cumsum(queue, axis=-1) - queue
+    taken = np.clip(capacity[..., None] - ahead, 0, queue)
     served = np.empty_like(queue)
-    served[..., order] = ahead
-    served = served.reshape(x.shape)
-    x -= served
-    return served
+    served[..., order] = taken
+    q -= np.cumsum(served.reshape(q.shape), axis=-1)
 
 
-def _serve_ring_fenced(
-    x: np.ndarray, capacity: np.ndarray, fence: np.ndarray, order: np.ndarray, whole: bool
-) -> np.ndarray:
-    """Each class's share first (oldest first), then what is left in strict order."""
+def _serve_ring_fenced(q: np.ndarray, capacity: np.ndarray, fence: np.ndarray, whole: bool) -> None:
+    """Each class's share of capacity first (oldest first), then the rest in strict order."""
     edges = np.cumsum(fence, axis=-1) * capacity[..., None]
     if whole:
-        edges = np.floor(edges + 1e-9)
-    own = np.diff(edges, axis=-1, prepend=0.0)
-    oldest_first = x[..., ::-1]
-    ahead = np.cumsum(oldest_first, axis=-1) - oldest_first
-    first = np.clip(own[..., None] - ahead, 0, oldest_first)[..., ::-1]
-    x -= first
-    leftover = capacity - first.sum(axis=(-1, -2))
-    return first + _serve(x, leftover, order)
+        edges = np.floor(edges + 1e-6)
+    own = np.diff(edges, axis=-1, prepend=0)
+    sizes = q[..., -1].copy()
+    np.minimum(q, np.clip(sizes - own, 0, None)[..., None], out=q)
+    leftover = capacity - (sizes - q[..., -1]).sum(axis=-1)
+    _keep_youngest(q, leftover)
 
 
 def _convert_expected(served: np.ndarray, conversion: np.ndarray) -> np.ndarray:
-    return np.einsum("rip,ij->rjp", served.sum(axis=-1), conversion)
+    return np.einsum("...ip,...ij->...jp", served, conversion)
 
 
 def _convert_stochastic(
     served: np.ndarray, conversion: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Children served in each tier who go on to another tier's list (multinomial by tier)."""
-    left = served.sum(axis=-1).astype(np.int64)  # [row, tier, priority]
-    share_left = np.ones(conversion.shape[0])
-    moved = np.zeros(left.shape)
-    for target in range(conversion.shape[1]):  # a loop over tiers: two or three of them
-        chance = np.divide(
-            conversion[:, target], share_left, out=np.zeros_like(share_left), where=share_left > 0
-        )
-        draw = rng.binomial(left, np.clip(chance, 0, 1)[None, :, None])
+    """Children served in each tier who join another tier's list (multinomial by tier)."""
+    left = served.astype(np.int64)  # [row, tier, priority]
+    share_left = np.ones(conversion.shape[:-1])  # [row, tier]
+    moved = np.zeros(served.shape)
+    for target in range(conversion.shape[-1]):  # a loop over tiers: two or three of them
+        share = conversion[..., target]
+        chance = np.divide(share, share_left, out=np.zeros_like(share), where=share_left > 0)
+        draw = rng.binomial(left, np.clip(chance, 0, 1)[..., None])
         moved[:, target] += draw.sum(axis=1)
         left -= draw
-        share_left -= conversion[:, target]
+        share_left = share_left - share
     return moved
 
 
-def _age(x: np.ndarray) -> None:
-    x[..., -1] += x[..., -2]
-    x[..., 1:-1] = x[..., :-2]
-    x[..., 0] = 0
+def _age(q: np.ndarray) -> None:
+    """Everyone waits one more week; the top band keeps all who reach it."""
+    q[..., 1:-1] = q[..., :-2]
+    q[..., 0] = 0
 
 
 def _whole_capacity(capacity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -433,22 +424,47 @@ def _whole_capacity(capacity: np.ndarray, rng: np.random.Generator) -> np.ndarra
 # --- weekly measures -----------------------------------------------------------------
 
 
-def _band_quantile(counts: np.ndarray, q: float) -> np.ndarray:
-    """The q-quantile wait, taking waits in band b as spread evenly over [b, b+1)."""
-    running = np.cumsum(counts, axis=-1)
+def _quantile_from_running(running: np.ndarray, q: float) -> np.ndarray:
+    """The q-quantile wait from running totals over bands, waits spread evenly in a band."""
+    counts = np.diff(running, axis=-1, prepend=0)
     total = running[..., -1:]
     goal = q * total
-    band = np.minimum((running < goal).sum(axis=-1, keepdims=True), counts.shape[-1] - 1)
-    before = np.take_along_axis(running, band, axis=-1) - np.take_along_axis(counts, band, -1)
+    band = np.minimum((running < goal).sum(axis=-1, keepdims=True), running.shape[-1] - 1)
     inside = np.take_along_axis(counts, band, axis=-1)
+    before = np.take_along_axis(running, band, axis=-1) - inside
     part = np.divide(goal - before, inside, out=np.zeros_like(goal), where=inside > 0)
     return np.where(total > 0, band + np.clip(part, 0, 1), 0.0)[..., 0]
+
+
+def _band_quantile(counts: np.ndarray, q: float) -> np.ndarray:
+    """The q-quantile wait from counts by band, waits in band b spread evenly over [b, b+1)."""
+    return _quantile_from_running(np.cumsum(counts, axis=-1), q)
 
 
 def _band_mean(counts: np.ndarray) -> np.ndarray:
     total = counts.sum(axis=-1)
     weighted = counts @ (np.arange(counts.shape[-1]) + 0.5)
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
+
+
+def _mean_from_running(running: np.ndarray) -> np.ndarray:
+    """Mean wait from running totals: sum of b x count_b is B x total - sum of running totals."""
+    bands = running.shape[-1]
+    total = running[..., -1]
+    weighted = bands * total - running.sum(axis=-1) + 0.5 * total
+    return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
+
+
+SERIES = (
+    "list_size",
+    "median_wait",
+    "p92_wait",
+    "within_target",
+    "arrivals",
+    "served",
+    "withdrawn",
+    "served_mean_wait",
+)
 
 
 @dataclass(eq=False)
@@ -465,134 +481,170 @@ class _Record:
     served_mean_wait: np.ndarray
     list_by_class: np.ndarray
     served_by_band: np.ndarray
-    withdrawn_by_band: np.ndarray
 
     @classmethod
-    def empty(cls, rows: int, weeks: int, shape: tuple[int, int, int]) -> _Record:
+    def empty(cls, rows: int, weeks: int, shape: tuple[int, ...]) -> _Record:
         tiers, priorities, _ = shape
-        series = {
-            name: np.zeros((rows, weeks), dtype=np.float32)
-            for name in (
-                "list_size",
-                "median_wait",
-                "p92_wait",
-                "within_target",
-                "arrivals",
-                "served",
-                "withdrawn",
-                "served_mean_wait",
-            )
-        }
+        series = {name: np.zeros((rows, weeks), dtype=np.float32) for name in SERIES}
         return cls(
             **series,
             list_by_class=np.zeros((rows, weeks, tiers, priorities), dtype=np.float32),
-            served_by_band=np.zeros((rows, *shape)),
-            withdrawn_by_band=np.zeros((rows, *shape)),
+            served_by_band=np.zeros((rows, *shape), dtype=np.float32),
         )
 
 
-def _measure(
+def _measure_weeks(
     record: _Record,
-    week: int,
-    x: np.ndarray,
-    flows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    first: int,
+    waiting_running: np.ndarray,
+    served_running: np.ndarray,
     target_weights: np.ndarray,
 ) -> None:
-    incoming, served, removed = flows
-    by_class = x.sum(axis=-1)
-    waiting = by_class.sum(axis=(1, 2))
-    by_band = x.sum(axis=(1, 2))
-    record.list_size[:, week] = waiting
-    record.list_by_class[:, week] = by_class
-    record.median_wait[:, week] = _band_quantile(by_band, 0.5)
-    record.p92_wait[:, week] = _band_quantile(by_band, 0.92)
-    under = by_band @ target_weights
-    record.within_target[:, week] = np.divide(
-        under, waiting, out=np.ones_like(waiting), where=waiting > 0
-    )
-    served_by_band = served.sum(axis=(1, 2))
-    record.served[:, week] = served_by_band.sum(axis=-1)
-    record.served_mean_wait[:, week] = _band_mean(served_by_band)
-    record.withdrawn[:, week] = removed.sum(axis=(1, 2, 3))
-    record.arrivals[:, week] = incoming.sum(axis=(1, 2))
+    """Measures for a span of weeks at once, from running totals [week, row, band].
+
+    Batching weeks keeps the interactive (one-row) mode from paying NumPy's per-call
+    overhead every week.
+    """
+    span = slice(first, first + waiting_running.shape[0])
+    waiting = waiting_running[..., -1]
+    record.list_size[:, span] = waiting.T
+    record.median_wait[:, span] = _quantile_from_running(waiting_running, 0.5).T
+    record.p92_wait[:, span] = _quantile_from_running(waiting_running, 0.92).T
+    under = np.diff(waiting_running, axis=-1, prepend=0) @ target_weights
+    within = np.divide(under, waiting, out=np.ones_like(waiting), where=waiting > 0)
+    record.within_target[:, span] = within.T
+    record.served_mean_wait[:, span] = _mean_from_running(served_running).T
+
+
+def _span(rows: int, bands: int, weeks: int) -> int:
+    """How many weeks of running totals to hold before measuring them (about 4 MB)."""
+    return max(1, min(weeks, (1 << 20) // max(1, rows * bands)))
 
 
 # --- running ---------------------------------------------------------------------------
 
 
+@dataclass(eq=False)
+class _Block:
+    """The parameters of a block of rows, each row one replication of one scenario."""
+
+    arrivals: np.ndarray  # [scenario, week, tier, priority]
+    capacity: np.ndarray  # [scenario, week, tier]
+    hazard: np.ndarray  # [row, tier, priority]
+    conversion: np.ndarray | None  # [row, tier, tier], None when nobody converts
+    fence: np.ndarray | None  # [row, tier, priority]
+    order: np.ndarray | None  # None for strict priority, else a fixed cell order
+    target_weights: np.ndarray
+    scenario_of_row: np.ndarray
+    recording: np.ndarray  # [row, week] after warm-up
+
+    @classmethod
+    def build(
+        cls, plans: Sequence[_Plan], scenario_of_row: np.ndarray, warm_up: np.ndarray
+    ) -> _Block:
+        first = plans[0]
+        conversion = np.stack([plan.conversion for plan in plans])[scenario_of_row]
+        weeks = first.arrivals.shape[0]
+        strict = np.array_equal(first.order, service_order("priority", *first.initial.shape[1:]))
+        return cls(
+            arrivals=np.stack([plan.arrivals for plan in plans]),
+            capacity=np.stack([plan.capacity for plan in plans]),
+            hazard=np.stack([plan.withdrawal for plan in plans])[scenario_of_row],
+            conversion=conversion if conversion.any() else None,
+            fence=_stack_fences(plans, scenario_of_row),
+            order=None if strict else first.order,
+            target_weights=first.target_weights,
+            scenario_of_row=scenario_of_row,
+            recording=np.arange(weeks)[None, :] >= warm_up[:, None],
+        )
+
+
+def _stack_fences(plans: Sequence[_Plan], scenario_of_row: np.ndarray) -> np.ndarray | None:
+    fences = [plan.fence for plan in plans if plan.fence is not None]
+    if len(fences) < len(plans):
+        return None
+    return np.stack(fences)[scenario_of_row]
+
+
+def _week(
+    block: _Block, q: np.ndarray, week: int, joining: np.ndarray, rng: np.random.Generator | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One week's arrivals, withdrawals and service; returns the flows and served counts."""
+    rows = block.scenario_of_row
+    mean_in = block.arrivals[rows, week]
+    slots = block.capacity[rows, week]
+    # Children already waiting were exposed to withdrawal for the whole week; those
+    # referred this week for half of it on average.
+    if rng is None:
+        withdrawn = _withdraw_expected(q, block.hazard)
+        incoming = mean_in + joining
+        stay = incoming * np.sqrt(1 - block.hazard)
+    else:
+        withdrawn = _withdraw_stochastic(q, block.hazard, rng)
+        incoming = rng.poisson(mean_in) + joining
+        stay = incoming - rng.binomial(incoming.astype(np.int64), 1 - np.sqrt(1 - block.hazard))
+        slots = _whole_capacity(slots, rng)
+    withdrawn = withdrawn + (incoming - stay)
+    q += stay.astype(q.dtype)[..., None]
+    before = q.copy()
+    if block.fence is not None:
+        _serve_ring_fenced(q, slots, block.fence, rng is not None)
+    elif block.order is None:
+        _keep_youngest(q, slots)
+    else:
+        _serve_in_order(q, slots, block.order)
+    before -= q  # running totals of children served this week
+    return incoming, withdrawn, before[..., -1], before
+
+
 def _run_block(
-    plans: Sequence[_Plan],
-    scenario_of_row: np.ndarray,
-    mode: Mode,
-    warm_up: np.ndarray,
-    rng: np.random.Generator,
-    tick: Callable[[], None],
+    block: _Block, initial: np.ndarray, rng: np.random.Generator | None, tick: Callable[[], None]
 ) -> _Record:
-    """Run rows drawn from scenarios of one shape and order, week by week."""
-    stochastic = mode == "stochastic"
-    arrivals = np.stack([plan.arrivals for plan in plans])  # [scenario, week, tier, priority]
-    capacity = np.stack([plan.capacity for plan in plans])
-    hazard = np.stack([plan.withdrawal for plan in plans])[scenario_of_row]
-    conversion = [plan.conversion for plan in plans]
-    same_conversion = all(np.array_equal(c, conversion[0]) for c in conversion)
-    fence = plans[0].fence
-    fences = None if fence is None else np.stack([p.fence for p in plans])[scenario_of_row]  # type: ignore[misc]
-    order = plans[0].order
-    target_weights = plans[0].target_weights
-    x = np.stack([plan.initial for plan in plans])[scenario_of_row]
-    if stochastic:
-        x = np.round(x)
-    rows = x.shape[0]
-    weeks = arrivals.shape[1]
-    record = _Record.empty(rows, weeks, x.shape[1:])  # type: ignore[arg-type]
-    incoming_next = np.zeros(x.shape[:-1])
-    recording = np.arange(weeks)[None, :] >= warm_up[:, None]
+    """Run a block of rows week by week; ``rng`` None means expected values."""
+    dtype = np.float64 if rng is None else np.float32  # whole children fit float32 exactly
+    q = np.cumsum(initial if rng is None else np.round(initial), axis=-1).astype(dtype)
+    rows, weeks = block.recording.shape
+    record = _Record.empty(rows, weeks, q.shape[1:])
+    span = _span(rows, q.shape[-1], weeks)
+    waiting_running = np.empty((span, rows, q.shape[-1]), dtype=dtype)
+    served_running = np.empty_like(waiting_running)
+    joining = np.zeros(q.shape[:-1])
     for week in range(weeks):
-        mean_in = arrivals[scenario_of_row, week]
-        incoming = (rng.poisson(mean_in) if stochastic else mean_in) + incoming_next
-        _arrive(x, incoming)
-        if stochastic:
-            removed = _withdraw_stochastic(x, hazard, rng)
-        else:
-            removed = _withdraw_expected(x, hazard)
-        slots = capacity[scenario_of_row, week]
-        if stochastic:
-            slots = _whole_capacity(slots, rng)
-        if fences is None:
-            served = _serve(x, slots, order)
-        else:
-            served = _serve_ring_fenced(x, slots, fences, order, stochastic)
-        incoming_next = _converted(served, conversion, same_conversion, scenario_of_row, rng, mode)
-        _measure(record, week, x, (incoming, served, removed), target_weights)
-        keep = recording[:, week][:, None, None, None]
-        record.served_by_band += served * keep
-        record.withdrawn_by_band += removed * keep
-        _age(x)
+        incoming, withdrawn, served, served_cells = _week(block, q, week, joining, rng)
+        joining = _join_next(block, served, rng)
+        slot = week % span
+        q.sum(axis=(1, 2), out=waiting_running[slot])
+        served_cells.sum(axis=(1, 2), out=served_running[slot])
+        record.list_by_class[:, week] = q[..., -1]
+        record.arrivals[:, week] = incoming.sum(axis=(1, 2))
+        record.withdrawn[:, week] = withdrawn.sum(axis=(1, 2))
+        record.served[:, week] = served.sum(axis=(1, 2))
+        if slot == span - 1 or week == weeks - 1:
+            done = slice(0, slot + 1)
+            first = week - slot
+            _measure_weeks(
+                record, first, waiting_running[done], served_running[done], block.target_weights
+            )
+        _keep_served(record, served_cells, block.recording[:, week])
+        _age(q)
         tick()
+    record.served_by_band = np.diff(record.served_by_band, axis=-1, prepend=0)
     return record
 
 
-def _converted(
-    served: np.ndarray,
-    conversion: list[np.ndarray],
-    same: bool,
-    scenario_of_row: np.ndarray,
-    rng: np.random.Generator,
-    mode: Mode,
-) -> np.ndarray:
-    if not any(c.any() for c in conversion):
-        return np.zeros(served.shape[:-1])
-    if same:
-        chosen = [(np.arange(served.shape[0]), conversion[0])]
-    else:
-        chosen = [(np.flatnonzero(scenario_of_row == s), c) for s, c in enumerate(conversion)]
-    moved = np.zeros(served.shape[:-1])
-    for rows, matrix in chosen:
-        if mode == "stochastic":
-            moved[rows] = _convert_stochastic(served[rows], matrix, rng)
-        else:
-            moved[rows] = _convert_expected(served[rows], matrix)
-    return moved
+def _keep_served(record: _Record, served_running: np.ndarray, recording: np.ndarray) -> None:
+    if recording.all():
+        record.served_by_band += served_running
+    elif recording.any():
+        record.served_by_band += served_running * recording[:, None, None, None]
+
+
+def _join_next(block: _Block, served: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+    if block.conversion is None:
+        return np.zeros(served.shape)
+    if rng is None:
+        return _convert_expected(served, block.conversion)
+    return _convert_stochastic(served, block.conversion, rng)
 
 
 def _group_key(scenario: Scenario, plan: _Plan) -> tuple[object, ...]:
@@ -616,19 +668,16 @@ def project_many(
     """Project several scenarios at once; one Result per scenario, in the order given.
 
     Scenarios with the same shape, horizon and service order run together in one array.
-    ``progress(done, total)`` is called every simulated week of every block; raise from it
-    to cancel a long run. In expected mode ``replications`` is ignored (one row).
+    ``progress(done, total)`` is called after every simulated week of every block of rows;
+    raise from it to cancel a long run. In expected mode ``replications`` is ignored.
     """
     reps = 1 if mode == "expected" else replications
     plans = [_compile(scenario) for scenario in scenarios]
     groups: dict[tuple[object, ...], list[int]] = {}
     for index, (scenario, plan) in enumerate(zip(scenarios, plans, strict=True)):
         groups.setdefault(_group_key(scenario, plan), []).append(index)
-    blocks = [_blocks(members, reps) for members in groups.values()]
-    total = sum(
-        scenarios[members[0]].weeks * len(block_list)
-        for members, block_list in zip(groups.values(), blocks, strict=True)
-    )
+    work = [(members, rows) for members in groups.values() for rows in _blocks(members, reps)]
+    total = sum(scenarios[members[0]].weeks for members, _ in work)
     done = [0]
 
     def tick() -> None:
@@ -636,23 +685,35 @@ def project_many(
         if progress is not None:
             progress(done[0], total)
 
-    streams = iter(np.random.SeedSequence(seed).spawn(sum(len(b) for b in blocks)))
+    streams = np.random.SeedSequence(seed).spawn(len(work))
     records: dict[int, list[_Record]] = {index: [] for index in range(len(scenarios))}
-    for members, block_list in zip(groups.values(), blocks, strict=True):
-        for block in block_list:
-            rng = np.random.default_rng(next(streams))
-            warm_up = np.array([scenarios[members[s]].warm_up for s in block])
-            record = _run_block([plans[m] for m in members], block, mode, warm_up, rng, tick)
-            for s in np.unique(block):
-                records[members[s]].append(_rows(record, block == s))
+    for (members, rows), stream in zip(work, streams, strict=True):
+        rng = None if mode == "expected" else np.random.default_rng(stream)
+        record = _run_rows([plans[m] for m in members], scenarios, members, rows, rng, tick)
+        for local in np.unique(rows):
+            records[members[local]].append(_rows(record, rows == local))
     return [
         _result(scenario, mode, records[index], plans[index])
         for index, scenario in enumerate(scenarios)
     ]
 
 
+def _run_rows(
+    plans: list[_Plan],
+    scenarios: Sequence[Scenario],
+    members: list[int],
+    rows: np.ndarray,
+    rng: np.random.Generator | None,
+    tick: Callable[[], None],
+) -> _Record:
+    warm_up = np.array([scenarios[members[local]].warm_up for local in rows])
+    block = _Block.build(plans, rows, warm_up)
+    initial = np.stack([plan.initial for plan in plans])[rows]
+    return _run_block(block, initial, rng, tick)
+
+
 def _blocks(members: list[int], reps: int) -> list[np.ndarray]:
-    """Split the rows of a group (scenario-local index per row) into blocks of BLOCK_ROWS."""
+    """Split a group's rows (each the group-local index of its scenario) into blocks."""
     scenario_of_row = np.repeat(np.arange(len(members)), reps)
     count = max(1, math.ceil(scenario_of_row.size / BLOCK_ROWS))
     return list(np.array_split(scenario_of_row, count))
