@@ -34,7 +34,8 @@ sapling/locale/cy/LC_MESSAGES/django.mo: sapling/locale/cy/LC_MESSAGES/django.po
 
 # Re-extract translatable strings into the Welsh catalogue after changing text.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_lazy -k ngettext:1,2 -o var/django.pot sapling
+	mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_lazy -k ngettext:1,2 -o var/django.pot .
 	$(BIN)/pybabel update -i var/django.pot -d sapling/locale -D django -l cy
 
 demo: install

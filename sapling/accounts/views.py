@@ -30,7 +30,7 @@ def login_user(request: HttpRequest) -> HttpResponse:
         # The user's stored language follows them to any browser they log in from.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
-            user.preferred_language,  # type: ignore[attr-defined]
+            user.preferred_language,
             max_age=365 * 24 * 3600,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,

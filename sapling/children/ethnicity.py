@@ -4,10 +4,11 @@ child's ethnicity is kept as a code plus the code system it comes from."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 # NHS Data Dictionary "Ethnic Category" (2001 census groups), used in England's datasets.
 NHS_ETHNIC_CATEGORY = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategory"
-NHS_ETHNIC_CATEGORY_CODES = [
+NHS_ETHNIC_CATEGORY_CODES: list[tuple[str, StrOrPromise]] = [
     ("A", _("White - British")),
     ("B", _("White - Irish")),
     ("C", _("White - Any other White background")),
@@ -30,7 +31,7 @@ NHS_ETHNIC_CATEGORY_CODES = [
 
 # The 2021 Census ethnic groups for Wales (19 groups), used by Welsh services.
 WALES_CENSUS_2021 = "urn:sapling:wales-census-2021-ethnic-group"
-WALES_CENSUS_2021_CODES = [
+WALES_CENSUS_2021_CODES: list[tuple[str, StrOrPromise]] = [
     ("W1", _("White: Welsh, English, Scottish, Northern Irish or British")),
     ("W2", _("White: Irish")),
     ("W3", _("White: Gypsy or Irish Traveller")),
@@ -60,7 +61,7 @@ CODE_SYSTEMS = {
 }
 
 
-def codes_for_nation(nation: str) -> tuple[str, list[tuple[str, str]]]:
+def codes_for_nation(nation: str) -> tuple[str, list[tuple[str, StrOrPromise]]]:
     return CODE_SYSTEMS[nation]
 
 

@@ -44,12 +44,23 @@ class FindChildForm(SaplingForm):
     date_of_birth = NHSDateField(label=_("Date of birth"), required=False, allow_future=False)
 
 
-class VersionedFormMixin(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class ChildForm(SaplingModelForm):
     date_of_birth = NHSDateField(label=_("Date of birth"), allow_future=False)
+    # Wider than the stored values: people type spaces, which cleaning removes.
+    nhs_number = forms.CharField(
+        label=_("NHS number"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. A 10 digit number, like 485 777 3456."),
+        widget=forms.TextInput(attrs={"spellcheck": False}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=12,
+        help_text=_("Use ZZ99 3VZ if the family has no fixed address."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -60,12 +71,8 @@ class ChildForm(SaplingModelForm):
             "care_experienced": forms.RadioSelect,
             "free_school_meals": forms.RadioSelect,
             "digital_access_needs": forms.Textarea(attrs={"rows": 3}),
-            "nhs_number": forms.TextInput(attrs={"spellcheck": False}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
         help_texts = {
-            "nhs_number": _("Optional. A 10 digit number, like 485 777 3456."),
-            "postcode": _("Use ZZ99 3VZ if the family has no fixed address."),
             "digital_access_needs": _("For example, no device or data for online sessions."),
         }
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,21 +21,22 @@ from sapling.children.forms import (
 from sapling.children.models import Carer, Child, GPPractice
 from sapling.children.presenters import child_summary_rows, history_rows
 from sapling.core.audit import record_list_view, record_refused, record_view
+from sapling.core.http import TeamRequest
 from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
 
 PAGE_SIZE = 25
 
 
-def _get_child_for_user(request: HttpRequest, pk: int) -> Child:
-    child = Child.objects.for_team(request.team).filter(pk=pk).first()  # type: ignore[attr-defined]
+def _get_child_for_user(request: TeamRequest, pk: int) -> Child:
+    child = Child.objects.for_team(request.team).filter(pk=pk).first()
     if child is None:
         record_refused(request, Child, pk)
         raise Http404("No child found")
     return child
 
 
-def _get_carer_for_user(request: HttpRequest, child: Child, pk: int) -> Carer:
+def _get_carer_for_user(request: TeamRequest, child: Child, pk: int) -> Carer:
     carer = child.carers.filter(pk=pk).first()
     if carer is None:
         record_refused(request, Carer, pk)
@@ -45,15 +46,13 @@ def _get_carer_for_user(request: HttpRequest, child: Child, pk: int) -> Carer:
 
 @require_GET
 @permission_required("children.view")
-def find_children(request: HttpRequest) -> HttpResponse:
+def find_children(request: TeamRequest) -> HttpResponse:
     form = FindChildForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         found = (
             Child.objects.for_team(request.team)
-            .search(  # type: ignore[attr-defined]
-                form.cleaned_data["q"], form.cleaned_data["date_of_birth"]
-            )
+            .search(form.cleaned_data["q"], form.cleaned_data["date_of_birth"])
             .select_related("school")
         )
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,7 +67,7 @@ def find_children(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("children.view")
-def show_child(request: HttpRequest, pk: int) -> HttpResponse:
+def show_child(request: TeamRequest, pk: int) -> HttpResponse:
     child = _get_child_for_user(request, pk)
     record_view(request, child)
     context = {
@@ -81,10 +80,10 @@ def show_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("children.add")
-def add_child(request: HttpRequest) -> HttpResponse:
-    form = ChildForm(request.POST or None, team=request.team)  # type: ignore[attr-defined]
+def add_child(request: TeamRequest) -> HttpResponse:
+    form = ChildForm(request.POST or None, team=request.team)
     if request.method == "POST" and form.is_valid():
-        child = records.register_child(team=request.team, by=request.user, **form.changes())  # type: ignore[attr-defined]
+        child = records.register_child(team=request.team, by=request.user, **form.changes())
         messages.success(request, _("%(name)s has been added") % {"name": child.full_name})
         return redirect("children:show_child", pk=child.pk)
     return render(request, "children/add_child.jinja", {"form": form})
@@ -92,15 +91,15 @@ def add_child(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("children.change")
-def update_child(request: HttpRequest, pk: int) -> HttpResponse:
+def update_child(request: TeamRequest, pk: int) -> HttpResponse:
     child = _get_child_for_user(request, pk)
-    form = ChildForm(request.POST or None, instance=child, team=request.team)  # type: ignore[attr-defined]
+    form = ChildForm(request.POST or None, instance=child, team=request.team)
     if request.method == "POST" and form.is_valid():
         try:
             records.update_child(
                 child=child,
                 expected_version=form.cleaned_data["version"] or 0,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 **form.changes(),
             )
         except StaleEdit as stale:
@@ -115,7 +114,7 @@ def update_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("children.view_history")
-def child_history(request: HttpRequest, pk: int) -> HttpResponse:
+def child_history(request: TeamRequest, pk: int) -> HttpResponse:
     child = _get_child_for_user(request, pk)
     record_view(request, child, what="history")
     carer_ids = [str(pk) for pk in child.carers.values_list("pk", flat=True)]
@@ -135,11 +134,11 @@ def child_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("children.change")
-def add_carer(request: HttpRequest, child_pk: int) -> HttpResponse:
+def add_carer(request: TeamRequest, child_pk: int) -> HttpResponse:
     child = _get_child_for_user(request, child_pk)
     form = CarerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        records.add_carer(child=child, by=request.user, **form.changes())  # type: ignore[arg-type]
+        records.add_carer(child=child, by=request.user, **form.changes())
         messages.success(request, _("The carer has been added"))
         return redirect("children:show_child", pk=child.pk)
     return render(request, "children/add_carer.jinja", {"form": form, "child": child})
@@ -147,7 +146,7 @@ def add_carer(request: HttpRequest, child_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("children.change")
-def update_carer(request: HttpRequest, child_pk: int, pk: int) -> HttpResponse:
+def update_carer(request: TeamRequest, child_pk: int, pk: int) -> HttpResponse:
     child = _get_child_for_user(request, child_pk)
     carer = _get_carer_for_user(request, child, pk)
     form = CarerForm(request.POST or None, instance=carer)
@@ -156,7 +155,7 @@ def update_carer(request: HttpRequest, child_pk: int, pk: int) -> HttpResponse:
             records.update_carer(
                 carer=carer,
                 expected_version=form.cleaned_data["version"] or 0,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 **form.changes(),
             )
         except StaleEdit as stale:
@@ -171,8 +170,8 @@ def update_carer(request: HttpRequest, child_pk: int, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("team.configure")
-def list_gp_practices(request: HttpRequest) -> HttpResponse:
-    team = request.team  # type: ignore[attr-defined]
+def list_gp_practices(request: TeamRequest) -> HttpResponse:
+    team = request.team
     context = {
         "practices": team.gp_practices.select_related("cluster"),
         "clusters": team.gp_clusters.all(),
@@ -182,8 +181,8 @@ def list_gp_practices(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("team.configure")
-def add_gp_practice(request: HttpRequest) -> HttpResponse:
-    team = request.team  # type: ignore[attr-defined]
+def add_gp_practice(request: TeamRequest) -> HttpResponse:
+    team = request.team
     form = GPPracticeForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
         form.instance.team = team
@@ -195,8 +194,8 @@ def add_gp_practice(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("team.configure")
-def update_gp_practice(request: HttpRequest, pk: int) -> HttpResponse:
-    team = request.team  # type: ignore[attr-defined]
+def update_gp_practice(request: TeamRequest, pk: int) -> HttpResponse:
+    team = request.team
     practice = GPPractice.objects.filter(team=team, pk=pk).first()
     if practice is None:
         raise Http404("No practice found")
@@ -212,8 +211,8 @@ def update_gp_practice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("team.configure")
-def add_gp_cluster(request: HttpRequest) -> HttpResponse:
-    team = request.team  # type: ignore[attr-defined]
+def add_gp_cluster(request: TeamRequest) -> HttpResponse:
+    team = request.team
     form = GPClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if team.gp_clusters.filter(name__iexact=form.cleaned_data["name"]).exists():

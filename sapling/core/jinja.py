@@ -40,6 +40,7 @@ def environment(**options: Any) -> Environment:
         url=url,
         field=presenters.render_field,
         error_summary=presenters.render_error_summary,
+        pagination_params=presenters.pagination_params,
         service_name=settings.SERVICE_NAME,
         languages=settings.LANGUAGES,
         get_current_language=translation.get_language,

@@ -14,7 +14,7 @@ class TeamMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         membership = None
         if request.user.is_authenticated:
-            membership = request.user.active_membership()  # type: ignore[union-attr]
+            membership = request.user.active_membership()
         request.membership = membership  # type: ignore[attr-defined]
         request.team = membership.team if membership else None  # type: ignore[attr-defined]
         return self.get_response(request)

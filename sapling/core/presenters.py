@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext as _
 from jinja2 import Environment
@@ -71,8 +72,8 @@ def render_field(bound: BoundField, **overrides: Any) -> Markup:
             {"name": f"{bound.html_name}_month", "label": _("Month"), "value": month, "width": 2},
             {"name": f"{bound.html_name}_year", "label": _("Year"), "value": year, "width": 4},
         ]
-        for item in items:
-            item["id"] = f"{bound.auto_id}_{item['name'].rsplit('_', 1)[1]}"
+        for item, part in zip(items, ("day", "month", "year"), strict=True):
+            item["id"] = f"{bound.auto_id}_{part}"
         params = _common(bound, fieldset=legend, items=items, **overrides)
         return Markup(_macro("date-input", "dateInput")(params))  # noqa: S704
     if isinstance(widget, forms.RadioSelect):
@@ -124,7 +125,7 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     for message in form.non_field_errors():
         errors.append({"text": str(message), "href": "#maincontent"})
     for name, messages in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
+        if name == NON_FIELD_ERRORS:
             continue
         bound = form[name]
         anchor = bound.auto_id
@@ -142,3 +143,18 @@ def render_error_summary(*forms_: forms.BaseForm) -> Markup:
         return Markup("")
     params = {"titleText": _("There is a problem"), "errorList": errors}
     return Markup(_macro("error-summary", "errorSummary")(params))  # noqa: S704
+
+
+def pagination_params(request: Any, page: Any) -> dict[str, Any]:
+    """Previous and next links for the NHS.UK pagination macro, keeping the query."""
+
+    def link(number: int) -> dict[str, str]:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        label = _("Page %(n)s of %(total)s") % {"n": number, "total": page.paginator.num_pages}
+        return {"href": f"?{query.urlencode()}", "labelText": label}
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }

@@ -17,14 +17,16 @@ _POSTCODE = re.compile(
     r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
     r"[0-9][ABD-HJLNP-UW-Z]{2}|GIR0AA)$"
 )
-# NHS pseudo-postcodes (ZZ99 3VZ no fixed abode, ZZ99 3WZ address not known, ...).
+# NHS pseudo-postcodes (ZZ99 3VZ no fixed abode, ZZ99 3WZ address not known, ...) break
+# the letter rules of real postcodes, so they are matched on their own.
 PSEUDO_POSTCODE_PREFIX = "ZZ99"
+_PSEUDO_POSTCODE = re.compile(r"^ZZ99[0-9][A-Z]{2}$")
 
 
 def normalise_postcode(raw: str) -> str:
     """Upper case with one space before the inward code; raise if it is not a postcode."""
     compact = re.sub(r"\s+", "", raw or "").upper()
-    if not _POSTCODE.match(compact):
+    if not (_POSTCODE.match(compact) or _PSEUDO_POSTCODE.match(compact)):
         raise ValidationError(
             _("Enter a real postcode, like SA1 1AA. Use ZZ99 3VZ for no fixed abode."),
             code="invalid_postcode",

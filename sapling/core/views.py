@@ -47,8 +47,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
             samesite="Lax",
         )
         if request.user.is_authenticated:
-            request.user.preferred_language = language  # type: ignore[union-attr]
-            request.user.save(update_fields=["preferred_language"])  # type: ignore[union-attr]
+            request.user.preferred_language = language
+            request.user.save(update_fields=["preferred_language"])
     return response
 
 

@@ -1,0 +1,125 @@
+"""Every role against every page so far: allowed (200) or refused (404), by a table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sapling.accounts.models import Team
+from sapling.children.models import Child
+from sapling.core.roles import Role
+from tests.conftest import logged_in
+from tests.factories import CarerFactory, ChildFactory, GPPracticeFactory, MembershipFactory
+
+C, S, A, L, P, M = (
+    Role.CLINICIAN,
+    Role.SUPPORT_WORKER,
+    Role.ADMINISTRATOR,
+    Role.LEAD,
+    Role.PARTNER,
+    Role.COMMISSIONER,
+)
+ALL_ROLES: list[Role] = [C, S, A, L, P, M]
+STAFF = {C, S, A, L}
+
+Objects = dict[str, int]
+# (page, how to build its URL from the team's objects, the roles that may open it)
+MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
+    ("home", lambda o: reverse("core:home"), set(ALL_ROLES)),
+    ("find children", lambda o: reverse("children:find_children"), STAFF),
+    ("add child", lambda o: reverse("children:add_child"), STAFF),
+    ("show child", lambda o: reverse("children:show_child", args=[o["child"]]), STAFF),
+    ("update child", lambda o: reverse("children:update_child", args=[o["child"]]), STAFF),
+    ("child history", lambda o: reverse("children:child_history", args=[o["child"]]), STAFF),
+    ("add carer", lambda o: reverse("children:add_carer", args=[o["child"]]), STAFF),
+    (
+        "update carer",
+        lambda o: reverse("children:update_carer", args=[o["child"], o["carer"]]),
+        STAFF,
+    ),
+    ("GP practices", lambda o: reverse("children:list_gp_practices"), {L}),
+    ("add GP practice", lambda o: reverse("children:add_gp_practice"), {L}),
+    (
+        "update GP practice",
+        lambda o: reverse("children:update_gp_practice", args=[o["practice"]]),
+        {L},
+    ),
+    ("add GP cluster", lambda o: reverse("children:add_gp_cluster"), {L}),
+]
+
+
+def _objects(team: Team) -> Objects:
+    child: Child = ChildFactory.create(team=team)
+    return {
+        "child": child.pk,
+        "carer": CarerFactory.create(child=child).pk,
+        "practice": GPPracticeFactory.create(team=team).pk,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize(("page", "build_url", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_each_role_reaches_only_the_pages_the_table_allows(
+    team: Team,
+    role: str,
+    page: str,
+    build_url: Callable[[Objects], str],
+    allowed: set[str],
+) -> None:
+    user = MembershipFactory.create(team=team, role=role).user
+    response = logged_in(user).get(build_url(_objects(team)))
+    assert response.status_code == (200 if role in allowed else 404), page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "build_url", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_anonymous_visitors_are_sent_to_log_in(
+    team: Team, page: str, build_url: Callable[[Objects], str], allowed: set[str]
+) -> None:
+    url = build_url(_objects(team))
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "build_url", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_another_teams_records_are_not_found(
+    team: Team,
+    other_team: Team,
+    page: str,
+    build_url: Callable[[Objects], str],
+    allowed: set[str],
+) -> None:
+    outsider = MembershipFactory.create(team=other_team, role=Role.LEAD).user
+    url = build_url(_objects(team))
+    expected = 404 if any(ch.isdigit() for ch in url) else 200
+    assert logged_in(outsider).get(url).status_code == expected
+
+
+def test_every_url_with_a_view_is_in_the_matrix() -> None:
+    from django.urls import get_resolver
+
+    covered = {reverse_name for reverse_name in _names_in_matrix()}
+    checked_namespaces = {"children", "core"}
+    found = set()
+    for namespace, (_, resolver) in get_resolver().namespace_dict.items():
+        if namespace not in checked_namespaces:
+            continue
+        for name in resolver.reverse_dict:
+            if isinstance(name, str):
+                found.add(f"{namespace}:{name}")
+    public = {"core:set_language", "core:accessibility", "core:privacy"}
+    assert found - public <= covered, f"add these to MATRIX: {sorted(found - public - covered)}"
+
+
+def _names_in_matrix() -> set[str]:
+    import inspect
+    import re
+
+    source = inspect.getsource(inspect.getmodule(_objects))  # type: ignore[arg-type]
+    return set(re.findall(r'reverse\("([a-z_]+:[a-z_]+)"', source))
