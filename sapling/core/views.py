@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sapling.core.permissions import permission_required
+from sapling.core.permissions import has_permission
 
 
 @require_GET
@@ -24,8 +25,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@permission_required("team.view")
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not has_permission(request, "team.view"):
+        # Logged in but in no team yet: say so, rather than a bare "not found".
+        return render(request, "core/no_team.jinja", status=403)
     return render(request, "core/home.jinja")
 
 

@@ -73,10 +73,13 @@ def test_logout_is_a_post_and_ends_the_session(clinician: User) -> None:
 
 
 @pytest.mark.django_db
-def test_a_user_without_a_team_sees_nothing(db: None) -> None:
+def test_a_user_without_a_team_is_told_to_ask_their_lead(db: None) -> None:
     from tests.factories import UserFactory
 
     loner = UserFactory.create(username="loner")
     client = Client()
     client.force_login(loner)
-    assert client.get(reverse("core:home")).status_code == 404
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 403
+    assert "not part of a team" in response.content.decode()
+    assert client.get(reverse("children:find_children")).status_code == 404
