@@ -124,6 +124,8 @@ class Result:
     served_mean_wait: np.ndarray  # [rep, week]
     list_by_class: np.ndarray  # [rep, week, tier, priority]
     served_by_band: np.ndarray  # [rep, tier, priority, band] summed after warm_up
+    # [rep, week, tier, priority, band], kept in expected mode only (it is small there)
+    waiting_by_band: np.ndarray | None = None
     initial_size: float = 0.0
 
     @property
@@ -147,6 +149,15 @@ class Result:
             "mean": _band_mean(self.served_by_band),
             "quantile": _band_quantile(self.served_by_band, quantile),
         }
+
+    def class_waits(self, quantile: float = 0.5) -> np.ndarray:
+        """A quantile of the wait of each class on the list, per [rep, week, tier, priority].
+
+        Expected mode only: the stochastic mode does not keep the list by band each week.
+        """
+        if self.waiting_by_band is None:
+            raise ValueError("waits by class are kept in expected mode only")
+        return _band_quantile(self.waiting_by_band, quantile)
 
     def summary(self) -> dict[str, object]:
         """Plain numbers for pages and JSON: medians and 5-95% bands of the final week."""
@@ -481,6 +492,7 @@ class _Record:
     served_mean_wait: np.ndarray
     list_by_class: np.ndarray
     served_by_band: np.ndarray
+    waiting_by_band: np.ndarray | None = None
 
     @classmethod
     def empty(cls, rows: int, weeks: int, shape: tuple[int, ...]) -> _Record:
@@ -602,13 +614,15 @@ def _run_block(
 ) -> _Record:
     """Run a block of rows week by week; ``rng`` None means expected values."""
     dtype = np.float64 if rng is None else np.float32  # whole children fit float32 exactly
-    q = np.cumsum(initial if rng is None else np.round(initial), axis=-1).astype(dtype)
+    q = _starting_list(initial, rng is not None).astype(dtype)
     rows, weeks = block.recording.shape
     record = _Record.empty(rows, weeks, q.shape[1:])
     span = _span(rows, q.shape[-1], weeks)
     waiting_running = np.empty((span, rows, q.shape[-1]), dtype=dtype)
     served_running = np.empty_like(waiting_running)
     joining = np.zeros(q.shape[:-1])
+    if rng is None:
+        record.waiting_by_band = np.zeros((rows, weeks, *q.shape[1:]))
     for week in range(weeks):
         incoming, withdrawn, served, served_cells = _week(block, q, week, joining, rng)
         joining = _join_next(block, served, rng)
@@ -626,10 +640,24 @@ def _run_block(
                 record, first, waiting_running[done], served_running[done], block.target_weights
             )
         _keep_served(record, served_cells, block.recording[:, week])
+        if record.waiting_by_band is not None:
+            record.waiting_by_band[:, week] = q  # running totals; made counts at the end
         _age(q)
         tick()
     record.served_by_band = np.diff(record.served_by_band, axis=-1, prepend=0)
+    if record.waiting_by_band is not None:
+        record.waiting_by_band = np.diff(record.waiting_by_band, axis=-1, prepend=0)
     return record
+
+
+def _starting_list(initial: np.ndarray, whole: bool) -> np.ndarray:
+    """Running totals of the list at the start; whole children when drawing at random.
+
+    Rounding the running totals, not each band, keeps a backlog of half a child a week
+    for 30 weeks as 15 children rather than none.
+    """
+    running = np.cumsum(initial, axis=-1)
+    return np.round(running) if whole else running
 
 
 def _keep_served(record: _Record, served_running: np.ndarray, recording: np.ndarray) -> None:
@@ -720,12 +748,18 @@ def _blocks(members: list[int], reps: int) -> list[np.ndarray]:
 
 
 def _rows(record: _Record, mask: np.ndarray) -> _Record:
-    return _Record(**{name: value[mask] for name, value in vars(record).items()})
+    return _Record(
+        **{name: None if value is None else value[mask] for name, value in vars(record).items()}
+    )
 
 
 def _result(scenario: Scenario, mode: Mode, parts: list[_Record], plan: _Plan) -> Result:
-    merged = {name: np.concatenate([vars(part)[name] for part in parts]) for name in vars(parts[0])}
-    return Result(scenario=scenario, mode=mode, initial_size=float(plan.initial.sum()), **merged)
+    merged = {
+        name: None if value is None else np.concatenate([vars(part)[name] for part in parts])
+        for name, value in vars(parts[0]).items()
+    }
+    start = _starting_list(plan.initial, mode == "stochastic")[..., -1].sum()
+    return Result(scenario=scenario, mode=mode, initial_size=float(start), **merged)
 
 
 def project(
