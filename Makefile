@@ -21,10 +21,14 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The NHS.UK frontend and htmx are served by Sapling itself: copied, never committed.
+# Its stylesheet loads the licensed Frutiger font from assets.nhs.uk; nothing may be fetched
+# from elsewhere at run time, so the @font-face rules are dropped and pages use the
+# stylesheet's own fallback, Arial.
 $(VENDOR)/.copied: node_modules/.installed
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk-frontend $(VENDOR)/htmx
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk-frontend/
+	sed -E 's/@font-face\{[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	   > $(VENDOR)/nhsuk-frontend/nhsuk-frontend.min.css
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk-frontend/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk-frontend/assets
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	touch $@

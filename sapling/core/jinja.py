@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from sapling.core import presenters
+from sapling.core.validators import format_nhs_number
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -47,5 +48,6 @@ def environment(**options: Any) -> Environment:
         get_messages=messages.get_messages,
     )
     env.filters["localdate"] = localdate
+    env.filters["nhs_number"] = format_nhs_number
     presenters.bind(env)
     return env
