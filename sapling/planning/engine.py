@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -748,13 +748,14 @@ def _blocks(members: list[int], reps: int) -> list[np.ndarray]:
 
 
 def _rows(record: _Record, mask: np.ndarray) -> _Record:
-    return _Record(
-        **{name: None if value is None else value[mask] for name, value in vars(record).items()}
-    )
+    fields: dict[str, Any] = {
+        name: None if value is None else value[mask] for name, value in vars(record).items()
+    }
+    return _Record(**fields)
 
 
 def _result(scenario: Scenario, mode: Mode, parts: list[_Record], plan: _Plan) -> Result:
-    merged = {
+    merged: dict[str, Any] = {
         name: None if value is None else np.concatenate([vars(part)[name] for part in parts])
         for name, value in vars(parts[0]).items()
     }
