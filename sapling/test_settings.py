@@ -6,4 +6,4 @@ import os
 
 os.environ.setdefault("SAPLING_ENV", "development")
 
-from sapling.settings import *  # noqa: E402, F403
+from sapling.settings import *  # noqa: F403
