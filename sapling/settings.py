@@ -224,6 +224,22 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "sent-mail")
 DEFAULT_FROM_EMAIL = env_str("SAPLING_FROM_EMAIL", "sapling@localhost")
 
+# Secure links in messages are absolute: the address families reach Sapling at.
+SAPLING_BASE_URL = env_str("SAPLING_BASE_URL", "http://127.0.0.1:8000")
+if not SAPLING_BASE_URL.startswith(("https://", "http://")):
+    raise EnvironmentError_(
+        f"SAPLING_BASE_URL must start with https:// or http://, not {SAPLING_BASE_URL!r}"
+    )
+# GOV.UK Notify sends email and text messages when its key is set (sapling/core/outbox.py);
+# without it email goes through the backend above and text messages cannot be sent.
+SAPLING_NOTIFY_API_KEY = env_str("SAPLING_NOTIFY_API_KEY", "")
+SAPLING_NOTIFY_EMAIL_TEMPLATE_ID = env_str("SAPLING_NOTIFY_EMAIL_TEMPLATE_ID", "")
+SAPLING_NOTIFY_SMS_TEMPLATE_ID = env_str("SAPLING_NOTIFY_SMS_TEMPLATE_ID", "")
+if SAPLING_NOTIFY_API_KEY and not SAPLING_NOTIFY_EMAIL_TEMPLATE_ID:
+    raise EnvironmentError_(
+        "SAPLING_NOTIFY_EMAIL_TEMPLATE_ID must be set with SAPLING_NOTIFY_API_KEY"
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

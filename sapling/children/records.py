@@ -13,6 +13,7 @@ from django.db import transaction
 from sapling.accounts.models import Team, User
 from sapling.areas.lookup import lookup_postcode
 from sapling.children.models import Carer, Child
+from sapling.core.tokens import revoke_links_for_carer
 from sapling.core.validators import normalise_postcode
 
 
@@ -55,10 +56,25 @@ def add_carer(*, child: Child, by: User | None, **fields: Any) -> Carer:
     return Carer.objects.create(child=child, updated_by=by, **fields)
 
 
+# A change to any of these withdraws the links already sent to the carer (DESIGN.md).
+CARER_CONTACT_AND_RIGHTS = (
+    "email",
+    "phone",
+    "address",
+    "contact_restriction",
+    "consent_to_contact",
+    "parental_responsibility",
+)
+
+
 @transaction.atomic
 def update_carer(*, carer: Carer, expected_version: int, by: User | None, **changes: Any) -> Carer:
+    before = Carer.objects.filter(pk=carer.pk).values(*CARER_CONTACT_AND_RIGHTS).get()
     for name, value in changes.items():
         setattr(carer, name, value)
     carer.updated_by = by
     carer.save_versioned(expected_version=expected_version)
+    changed = [name for name in CARER_CONTACT_AND_RIGHTS if getattr(carer, name) != before[name]]
+    if changed:
+        revoke_links_for_carer(carer, f"carer's {', '.join(changed)} changed")
     return carer

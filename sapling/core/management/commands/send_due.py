@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from sapling.core.outbox import MAX_ATTEMPTS, SendCounts, send_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every message that is due (waiting-list checks, resources, invitations, "
+        "reminders, questionnaires). Idempotent: running it twice, or two runs at once, "
+        "sends nothing twice. Carers who may not be contacted are never sent anything; "
+        f"failed sends are retried with growing delays up to {MAX_ATTEMPTS} attempts; "
+        "letters are put on the print list."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = send_due(progress=self._progress)
+        self.stdout.write(self._summary(counts))
+        if counts.stuck:
+            self.stderr.write(
+                f"{counts.stuck} message(s) have been 'sending' for over an hour: a run "
+                "stopped mid-send. Check whether they arrived before sending them again."
+            )
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            self.stdout.write(f"{done}/{total} due messages processed")
+
+    @staticmethod
+    def _summary(counts: SendCounts) -> str:
+        return (
+            f"sent {counts.sent}, for print {counts.for_print}, "
+            f"to retry {counts.retrying}, failed {counts.failed}, "
+            f"suppressed {counts.suppressed}, already taken by another run {counts.skipped}"
+        )
