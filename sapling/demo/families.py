@@ -344,13 +344,14 @@ class Households:
         if self.rng.random() < 0.8:
             number = self.rng.randint(1, 99)
             email = f"{ascii_letters(given)}.{ascii_letters(family)}{number}@example.com"
-        channel = self._channel(bool(email))
+        phone = self._phone() if self.rng.random() < 0.95 else ""
+        channel = self._channel(has_email=bool(email), has_phone=bool(phone))
         return {
             "given_name": given,
             "family_name": family,
             "relationship": relationship,
             "parental_responsibility": relationship in {Relationship.MOTHER, Relationship.FATHER},
-            "phone": self._phone() if self.rng.random() < 0.95 else "",
+            "phone": phone,
             "email": email,
             "address": self.address,
             "preferred_channel": channel,
@@ -358,13 +359,14 @@ class Households:
             "consent_to_contact": self.rng.random() < 0.97,
         }
 
-    def _channel(self, has_email: bool) -> str:
+    def _channel(self, *, has_email: bool, has_phone: bool) -> str:
+        # The same rule as the carer form: a channel needs its contact detail.
         roll = self.rng.random()
         if roll < 0.45 and has_email:
             return Channel.EMAIL
-        if roll < 0.8:
+        if roll < 0.8 and has_phone:
             return Channel.SMS
-        return Channel.LETTER if roll < 0.93 else Channel.PHONE
+        return Channel.PHONE if roll >= 0.93 and has_phone else Channel.LETTER
 
     def _phone(self, *, landline: bool = False) -> str:
         # Ofcom keeps these ranges for drama: they never reach a real person.

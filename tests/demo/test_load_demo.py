@@ -137,6 +137,17 @@ def test_children_have_carers_and_are_spread_across_areas() -> None:
 
 
 @pytest.mark.django_db
+def test_every_demo_carer_could_have_been_entered_through_the_carer_form() -> None:
+    from sapling.children.forms import CARER_FIELDS, CarerForm
+
+    load("--children", "80")
+    for carer in Carer.objects.all():
+        data = {name: getattr(carer, name) for name in CARER_FIELDS}
+        form = CarerForm(data={k: v for k, v in data.items() if v not in (False, None)})
+        assert form.is_valid(), (carer, form.errors)
+
+
+@pytest.mark.django_db
 def test_children_are_registered_over_three_years_and_born_before() -> None:
     load("--children", "60")
 
