@@ -420,10 +420,20 @@ def _convert_stochastic(
     return moved
 
 
-def _age(q: np.ndarray) -> None:
-    """Everyone waits one more week; the top band keeps all who reach it."""
+def _age(q: np.ndarray, width: int) -> int:
+    """Everyone waits one more week; the top band keeps all who reach it.
+
+    Only the first ``width`` bands are live (the rest repeat the total); the live part
+    grows by a band, and the new top band is again the total.
+    """
+    bands = q.shape[-1]
+    if width < bands:
+        q[..., 1 : width + 1] = q[..., :width]
+        q[..., 0] = 0
+        return width + 1
     q[..., 1:-1] = q[..., :-2]
     q[..., 0] = 0
+    return bands
 
 
 def _whole_capacity(capacity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -437,12 +447,12 @@ def _whole_capacity(capacity: np.ndarray, rng: np.random.Generator) -> np.ndarra
 
 def _quantile_from_running(running: np.ndarray, q: float) -> np.ndarray:
     """The q-quantile wait from running totals over bands, waits spread evenly in a band."""
-    counts = np.diff(running, axis=-1, prepend=0)
     total = running[..., -1:]
     goal = q * total
     band = np.minimum((running < goal).sum(axis=-1, keepdims=True), running.shape[-1] - 1)
-    inside = np.take_along_axis(counts, band, axis=-1)
-    before = np.take_along_axis(running, band, axis=-1) - inside
+    upto = np.take_along_axis(running, band, axis=-1)
+    before = np.where(band > 0, np.take_along_axis(running, np.maximum(band - 1, 0), -1), 0)
+    inside = upto - before
     part = np.divide(goal - before, inside, out=np.zeros_like(goal), where=inside > 0)
     return np.where(total > 0, band + np.clip(part, 0, 1), 0.0)[..., 0]
 
@@ -522,7 +532,8 @@ def _measure_weeks(
     record.list_size[:, span] = waiting.T
     record.median_wait[:, span] = _quantile_from_running(waiting_running, 0.5).T
     record.p92_wait[:, span] = _quantile_from_running(waiting_running, 0.92).T
-    under = np.diff(waiting_running, axis=-1, prepend=0) @ target_weights
+    # Summation by parts: sum of count_b x w_b is sum of running_b x (w_b - w_b+1).
+    under = waiting_running @ (target_weights - np.append(target_weights[1:], 0))
     within = np.divide(under, waiting, out=np.ones_like(waiting), where=waiting > 0)
     record.within_target[:, span] = within.T
     record.served_mean_wait[:, span] = _mean_from_running(served_running).T
@@ -621,15 +632,20 @@ def _run_block(
     waiting_running = np.empty((span, rows, q.shape[-1]), dtype=dtype)
     served_running = np.empty_like(waiting_running)
     joining = np.zeros(q.shape[:-1])
+    # Fixed cell orders index every band, so only strict priority works on the active ones.
+    trim = block.order is None
+    width = _active_width(q) if trim else q.shape[-1]
     if rng is None:
         record.waiting_by_band = np.zeros((rows, weeks, *q.shape[1:]))
+    tails = np.zeros((q.shape[-1] + 1, *q.shape[:-1]), dtype=np.float32)
     for week in range(weeks):
-        incoming, withdrawn, served, served_cells = _week(block, q, week, joining, rng)
+        active = q[..., :width]
+        incoming, withdrawn, served, served_cells = _week(block, active, week, joining, rng)
         joining = _join_next(block, served, rng)
         slot = week % span
-        q.sum(axis=(1, 2), out=waiting_running[slot])
-        served_cells.sum(axis=(1, 2), out=served_running[slot])
-        record.list_by_class[:, week] = q[..., -1]
+        _widen(active.sum(axis=(1, 2)), waiting_running[slot])
+        _widen(served_cells.sum(axis=(1, 2)), served_running[slot])
+        record.list_by_class[:, week] = active[..., -1]
         record.arrivals[:, week] = incoming.sum(axis=(1, 2))
         record.withdrawn[:, week] = withdrawn.sum(axis=(1, 2))
         record.served[:, week] = served.sum(axis=(1, 2))
@@ -639,15 +655,34 @@ def _run_block(
             _measure_weeks(
                 record, first, waiting_running[done], served_running[done], block.target_weights
             )
-        _keep_served(record, served_cells, block.recording[:, week])
+        _keep_served(record, tails, served_cells, block.recording[:, week])
         if record.waiting_by_band is not None:
-            record.waiting_by_band[:, week] = q  # running totals; made counts at the end
-        _age(q)
+            _widen(active, record.waiting_by_band[:, week])  # made counts at the end
+        width = _age(q, width)
+        if trim and week % 8 == 7:
+            width = _active_width(q[..., :width])
         tick()
-    record.served_by_band = np.diff(record.served_by_band, axis=-1, prepend=0)
+    record.served_by_band = _served_counts(record, tails)
     if record.waiting_by_band is not None:
         record.waiting_by_band = np.diff(record.waiting_by_band, axis=-1, prepend=0)
     return record
+
+
+def _active_width(q: np.ndarray) -> int:
+    """Bands up to the oldest child on any row: beyond it every running total is the total.
+
+    Working on these bands only is what keeps a list whose waits are short cheap to run.
+    """
+    older = (q[..., :-1] < q[..., -1:]).any(axis=(0, 1, 2))
+    oldest = int(np.flatnonzero(older)[-1]) + 1 if older.any() else 0
+    return oldest + 1
+
+
+def _widen(running: np.ndarray, out: np.ndarray) -> None:
+    """Write running totals over the active bands into a full-width array."""
+    width = running.shape[-1]
+    out[..., :width] = running
+    out[..., width:] = running[..., -1:]
 
 
 def _starting_list(initial: np.ndarray, whole: bool) -> np.ndarray:
@@ -660,11 +695,27 @@ def _starting_list(initial: np.ndarray, whole: bool) -> np.ndarray:
     return np.round(running) if whole else running
 
 
-def _keep_served(record: _Record, served_running: np.ndarray, recording: np.ndarray) -> None:
-    if recording.all():
-        record.served_by_band += served_running
-    elif recording.any():
-        record.served_by_band += served_running * recording[:, None, None, None]
+def _keep_served(
+    record: _Record, tails: np.ndarray, served_running: np.ndarray, recording: np.ndarray
+) -> None:
+    """Add this week's served children, as running totals, to the record's.
+
+    Past the active bands every running total is the week's total served, so that part is
+    kept per width in ``tails`` and spread over the bands once at the end.
+    """
+    if not recording.any():
+        return
+    if not recording.all():
+        served_running = served_running * recording[:, None, None, None]
+    width = served_running.shape[-1]
+    record.served_by_band[..., :width] += served_running
+    tails[width] += served_running[..., -1]
+
+
+def _served_counts(record: _Record, tails: np.ndarray) -> np.ndarray:
+    bands = record.served_by_band.shape[-1]
+    running = record.served_by_band + np.moveaxis(np.cumsum(tails[:bands], axis=0), 0, -1)
+    return np.diff(running, axis=-1, prepend=0)
 
 
 def _join_next(block: _Block, served: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
