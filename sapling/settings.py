@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "sapling.accounts",
     "sapling.areas",
     "sapling.children",
+    "sapling.referrals",
+    "sapling.triage",
+    "sapling.waitlist",
+    "sapling.groups",
+    "sapling.reports",
     "sapling.demo",
 ]
 

@@ -106,6 +106,10 @@ class ChildQuerySet(models.QuerySet["Child"]):
     def for_team(self, team: Team) -> ChildQuerySet:
         return self.filter(team=team)
 
+    def current(self) -> ChildQuerySet:
+        """Records still in use: not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
     def search(self, text: str = "", date_of_birth: dt.date | None = None) -> ChildQuerySet:
         found = self
         digits = "".join(ch for ch in text if ch.isdigit())
@@ -181,6 +185,11 @@ class Child(VersionedModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A duplicate record merged into another is kept, closed, pointing at the survivor.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
 

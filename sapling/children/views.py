@@ -69,6 +69,9 @@ def find_children(request: TeamRequest) -> HttpResponse:
 @permission_required("children.view")
 def show_child(request: TeamRequest, pk: int) -> HttpResponse:
     child = _get_child_for_user(request, pk)
+    if child.merged_into_id:
+        messages.info(request, _("That record was merged into this one"))
+        return redirect("children:show_child", pk=child.merged_into_id)
     record_view(request, child)
     context = {
         "child": child,
