@@ -312,7 +312,7 @@ def _stepped_capacity(scenario: Scenario) -> np.ndarray:
     levels = np.repeat(np.asarray(scenario.capacity, dtype=float)[None], scenario.weeks, axis=0)
     for change in sorted(scenario.capacity_changes, key=lambda c: c.week):
         levels[change.week :, scenario.tiers.index(change.tier)] = change.per_week
-    return levels
+    return np.clip(levels, 0, None)  # "one clinician fewer" cannot go below no capacity
 
 
 def _initial(scenario: Scenario) -> np.ndarray:
