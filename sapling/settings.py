@@ -140,6 +140,11 @@ CACHES = {
     }
 }
 
+# The public request-for-help form: submissions allowed per client address per hour, and
+# the team it files requests with (by name) when Sapling hosts more than one team.
+SAPLING_PUBLIC_FORM_RATE = env_int("SAPLING_PUBLIC_FORM_RATE", 10, minimum=1)
+SAPLING_PUBLIC_TEAM = env_str("SAPLING_PUBLIC_TEAM", "")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

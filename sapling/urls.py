@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("sapling.accounts.urls")),
     path("children/", include("sapling.children.urls")),
+    path("referrals/", include("sapling.referrals.urls")),
+    path("request-help/", include("sapling.referrals.public_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("sapling.core.urls")),
 ]

@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from sapling.accounts.models import Locality, Membership, Team, User
 from sapling.children.models import Carer, Child, GPCluster, GPPractice, School
 from sapling.core.roles import Role
+from sapling.referrals.models import Referral
 
 PASSWORD = "correct horse battery staple"
 
@@ -107,3 +108,18 @@ class CarerFactory(DjangoModelFactory[Carer]):
     relationship = "mother"
     parental_responsibility = True
     email = "carer@example.com"
+
+
+class ReferralFactory(DjangoModelFactory[Referral]):
+    class Meta:
+        model = Referral
+
+    team = factory.SubFactory(TeamFactory)
+    child = factory.SubFactory(ChildFactory, team=factory.SelfAttribute("..team"))
+    reference = factory.Sequence(lambda n: f"R-T{n:07d}")
+    route = "letter"
+    source = "gp"
+    received_on = dt.date(2025, 1, 6)
+    reasons = factory.LazyFunction(lambda: ["handwriting"])
+    consent_by = "parental_responsibility"
+    consent_given = True

@@ -14,6 +14,8 @@ from sapling.core.permissions import has_permission
 NAVIGATION = [
     (lambda: _("Home"), "core:home", "team.view"),
     (lambda: _("Children"), "children:find_children", "children.view"),
+    (lambda: _("Referrals"), "referrals:list_referrals", "referrals.view"),
+    (lambda: _("My referrals"), "referrals:list_my_referrals", "referrals.view_own"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
 ]
 

@@ -26,6 +26,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "children.change": STAFF,
     "children.view_history": STAFF,
     "children.view_safeguarding": CLINICAL,
+    "referrals.view": STAFF,
+    "referrals.add": frozenset({Role.ADMINISTRATOR, Role.CLINICIAN, Role.LEAD}),
+    "referrals.merge": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "referrals.record_child_views": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "referrals.refer": frozenset({Role.PARTNER}),
+    "referrals.view_own": frozenset({Role.PARTNER}),
     "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
     "team.configure": frozenset({Role.LEAD}),
 }

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "sapling.referrals"
     label = "referrals"
+
+    def ready(self) -> None:
+        from sapling.referrals import audit
+
+        audit.register()

@@ -103,6 +103,15 @@ class Referral(VersionedModel):
     consent_by = models.CharField(max_length=30, choices=ConsentBy.choices, blank=True)
     consent_given = models.BooleanField(default=False)
     contact_preference = models.CharField(max_length=20, blank=True)
+    # The school or setting as the referrer named it (the public form cannot pick from a list).
+    school_name = models.CharField(_("school or setting named"), max_length=200, blank=True)
+    # A competent younger child's own views and consent, recorded by a clinician.
+    child_views = models.TextField(_("the child's own views"), max_length=5000, blank=True)
+    child_consent = models.BooleanField(_("the child's own consent recorded"), default=False)
+    child_views_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child_views_recorded_at = models.DateTimeField(null=True, blank=True)
     # The child's area when the referral arrived, so a later move never rewrites history.
     postcode = models.CharField(max_length=8, blank=True)
     area_status = models.CharField(
