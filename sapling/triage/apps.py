@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class TriageConfig(AppConfig):
     name = "sapling.triage"
     label = "triage"
+
+    def ready(self) -> None:
+        from sapling.triage import audit
+
+        audit.register()
