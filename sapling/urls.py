@@ -16,6 +16,7 @@ urlpatterns = [
     path("children/", include("sapling.children.urls")),
     path("referrals/", include("sapling.referrals.urls")),
     path("request-help/", include("sapling.referrals.public_urls")),
+    path("triage/", include("sapling.triage.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("sapling.core.urls")),
 ]

@@ -16,6 +16,7 @@ NAVIGATION = [
     (lambda: _("Children"), "children:find_children", "children.view"),
     (lambda: _("Referrals"), "referrals:list_referrals", "referrals.view"),
     (lambda: _("My referrals"), "referrals:list_my_referrals", "referrals.view_own"),
+    (lambda: _("Triage"), "triage:list_referrals", "triage.decide"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
 ]
 

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "referrals.record_child_views": frozenset({Role.CLINICIAN, Role.LEAD}),
     "referrals.refer": frozenset({Role.PARTNER}),
     "referrals.view_own": frozenset({Role.PARTNER}),
+    "triage.decide": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "triage.configure": frozenset({Role.LEAD}),
     "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
     "team.configure": frozenset({Role.LEAD}),
 }
