@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sapling.core import views as core_views
+from sapling.waitlist import views as waitlist_views
 
 # Django's own admin site is for superusers only; staff work in Sapling's pages.
 admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
@@ -17,6 +18,9 @@ urlpatterns = [
     path("referrals/", include("sapling.referrals.urls")),
     path("request-help/", include("sapling.referrals.public_urls")),
     path("triage/", include("sapling.triage.urls")),
+    path("waiting-list/", include("sapling.waitlist.urls")),
+    path("resources/", include("sapling.groups.urls")),
+    path("l/<str:token>/", waitlist_views.open_secure_link, name="open_secure_link"),
     path("django-admin/", admin.site.urls),
     path("", include("sapling.core.urls")),
 ]

@@ -17,6 +17,8 @@ NAVIGATION = [
     (lambda: _("Referrals"), "referrals:list_referrals", "referrals.view"),
     (lambda: _("My referrals"), "referrals:list_my_referrals", "referrals.view_own"),
     (lambda: _("Triage"), "triage:list_referrals", "triage.decide"),
+    (lambda: _("Waiting list"), "waitlist:list_entries", "waitlist.view"),
+    (lambda: _("Resources"), "groups:list_resources", "resources.manage"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
 ]
 

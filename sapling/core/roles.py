@@ -34,6 +34,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "referrals.view_own": frozenset({Role.PARTNER}),
     "triage.decide": frozenset({Role.CLINICIAN, Role.LEAD}),
     "triage.configure": frozenset({Role.LEAD}),
+    "waitlist.view": STAFF,
+    "waitlist.change": STAFF,
+    "waitlist.export": frozenset({Role.CLINICIAN, Role.ADMINISTRATOR, Role.LEAD}),
+    "resources.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
     "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
     "team.configure": frozenset({Role.LEAD}),
 }

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -76,6 +76,14 @@ def is_over_target(weeks: int, target_weeks: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A team's waiting-time target: `share` (0.5 to 1) seen within `weeks` weeks."""
+
+    weeks: int
+    share: Decimal
+
+
+@dataclass(frozen=True)
 class WaitFigures:
     """The headline figures for one group of children waiting."""
 
@@ -112,21 +120,19 @@ class WaitFigures:
         return self.waiting - self.within_target
 
 
-def wait_figures(
-    days_counts: Mapping[int, int], *, target_weeks: int, target_share: Decimal
-) -> WaitFigures:
+def wait_figures(days_counts: Mapping[int, int], *, target: Target) -> WaitFigures:
     """Number waiting, median, 92nd percentile and share within target, from day counts."""
     weeks = weeks_histogram(days_counts)
     waiting = sum(weeks.values())
-    within = sum(n for w, n in weeks.items() if w < target_weeks)
+    within = sum(n for w, n in weeks.items() if w < target.weeks)
     return WaitFigures(
         waiting=waiting,
         median_weeks=nearest_rank(weeks, 50),
         p92_weeks=nearest_rank(weeks, 92),
         longest_weeks=max(weeks) if weeks else None,
         within_target=within,
-        target_weeks=target_weeks,
-        target_share=Decimal(target_share),
+        target_weeks=target.weeks,
+        target_share=Decimal(target.share),
     )
 
 
@@ -143,14 +149,10 @@ def group_days_counts(
 def figures_by(
     rows: Iterable[tuple[K, int, int]],
     *,
-    target_weeks: int,
-    target_share: Decimal,
-    sort_key: Callable[[K], object] | None = None,
+    target: Target,
+    sort_key: Callable[[K], Any] | None = None,
 ) -> dict[K, WaitFigures]:
     """Headline figures per group from (group, days waited, n) rows."""
     grouped = group_days_counts(rows)
     keys = sorted(grouped, key=sort_key) if sort_key else list(grouped)
-    return {
-        key: wait_figures(grouped[key], target_weeks=target_weeks, target_share=target_share)
-        for key in keys
-    }
+    return {key: wait_figures(grouped[key], target=target) for key in keys}

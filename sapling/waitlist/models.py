@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -154,3 +155,35 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} week of {self.week_starting}"
+
+
+class ClockRules(models.TextChoices):
+    """Which nation's rules apply when a family cancels or a child is not brought."""
+
+    WALES = "wales", _("NHS Wales")
+    ENGLAND = "england", _("NHS England")
+
+
+class WaitingWellSettings(models.Model):
+    """A team's waiting-list settings: how often families are asked, and its clock rules."""
+
+    team = models.OneToOneField(
+        Team, on_delete=models.PROTECT, related_name="waiting_well_settings"
+    )
+    check_in_weeks = models.PositiveSmallIntegerField(
+        _("weeks between check-ins"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    clock_rules = models.CharField(
+        _("clock rules"), max_length=10, choices=ClockRules.choices, default=ClockRules.WALES
+    )
+
+    def __str__(self) -> str:
+        return f"Waiting-list settings for {self.team}"
+
+    @classmethod
+    def for_team(cls, team: Team) -> WaitingWellSettings:
+        """The team's settings, or the defaults (unsaved) if it never changed them."""
+        found = cls.objects.filter(team=team).first()
+        return found or cls(team=team)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sapling.reports.metrics import (
+    Target,
     completed_weeks,
     figures_by,
     is_near_target,
@@ -16,8 +17,8 @@ from sapling.reports.metrics import (
     weeks_histogram,
 )
 
-WALES = {"target_weeks": 14, "target_share": Decimal("1")}
-ENGLAND = {"target_weeks": 18, "target_share": Decimal("0.92")}
+WALES = Target(weeks=14, share=Decimal("1"))
+ENGLAND = Target(weeks=18, share=Decimal("0.92"))
 
 
 def _days(*weeks: int) -> dict[int, int]:
@@ -77,7 +78,7 @@ def test_percentiles_outside_0_to_100_are_refused() -> None:
 
 
 def test_headline_figures_on_a_small_list() -> None:
-    figures = wait_figures(_days(1, 2, 3, 5, 8, 13, 14, 20), **WALES)
+    figures = wait_figures(_days(1, 2, 3, 5, 8, 13, 14, 20), target=WALES)
     assert figures.waiting == 8
     assert figures.median_weeks == 5  # position 4 of 8
     assert figures.p92_weeks == 20  # position ceil(7.36) = 8
@@ -89,7 +90,7 @@ def test_headline_figures_on_a_small_list() -> None:
 
 
 def test_an_empty_list_has_no_percentiles_and_no_share() -> None:
-    figures = wait_figures({}, **WALES)
+    figures = wait_figures({}, target=WALES)
     assert figures.waiting == 0
     assert figures.median_weeks is None
     assert figures.p92_weeks is None
@@ -99,33 +100,33 @@ def test_an_empty_list_has_no_percentiles_and_no_share() -> None:
 
 
 def test_everyone_over_target() -> None:
-    figures = wait_figures(_days(30, 31, 45), **WALES)
+    figures = wait_figures(_days(30, 31, 45), target=WALES)
     assert figures.within_target == 0
     assert figures.percent_within_target == Decimal("0.0")
     assert figures.meets_target is False
 
 
 def test_the_day_before_the_target_is_within_it_and_the_target_day_is_not() -> None:
-    figures = wait_figures({97: 1, 98: 1}, **WALES)
+    figures = wait_figures({97: 1, 98: 1}, target=WALES)
     assert figures.within_target == 1
 
 
 def test_england_meets_its_target_at_92_percent_within_18_weeks() -> None:
     # 23 of 25 within 18 weeks = 92%.
     counts = {17 * 7: 23, 18 * 7: 2}
-    assert wait_figures(counts, **ENGLAND).meets_target is True
+    assert wait_figures(counts, target=ENGLAND).meets_target is True
     counts = {17 * 7: 22, 18 * 7: 3}
-    assert wait_figures(counts, **ENGLAND).meets_target is False
+    assert wait_figures(counts, target=ENGLAND).meets_target is False
 
 
 def test_wales_needs_everyone_within_14_weeks() -> None:
-    assert wait_figures(_days(1, 13), **WALES).meets_target is True
-    assert wait_figures(_days(1, 13, 14), **WALES).meets_target is False
+    assert wait_figures(_days(1, 13), target=WALES).meets_target is True
+    assert wait_figures(_days(1, 13, 14), target=WALES).meets_target is False
 
 
 def test_figures_by_group_add_rows_that_share_a_key() -> None:
     rows = [("targeted", 7, 2), ("specialist", 70, 1), ("targeted", 7, 1), ("targeted", 140, 1)]
-    by_tier = figures_by(rows, sort_key=str, **WALES)
+    by_tier = figures_by(rows, sort_key=str, target=WALES)
     assert list(by_tier) == ["specialist", "targeted"]
     assert by_tier["targeted"].waiting == 4
     assert by_tier["targeted"].median_weeks == 1
