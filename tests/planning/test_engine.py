@@ -174,7 +174,7 @@ def test_withdrawals_leave_before_capacity_is_used() -> None:
     scenario = one_class(0, 5, initial_list=np.array([[[0, 20.0, 0]]]), weeks=1, max_weeks=2)
     scenario = Scenario(**{**vars(scenario), "withdrawal": np.array([[1.0]])})
     for mode in ("expected", "stochastic"):
-        result = project(scenario, mode=mode, replications=4, seed=1)  # type: ignore[arg-type]
+        result = project(scenario, mode=mode, replications=4, seed=1)
         assert result.served.sum() == 0
         assert result.withdrawn[:, 0] == pytest.approx(20)
 
