@@ -81,10 +81,9 @@ def submit_referral(
 
     `child` names a record staff picked by search; otherwise `child_details` are matched.
     """
-    if submission_key:
-        existing = Referral.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = sent_with(submission_key)
+    if existing is not None:
+        return existing
     try:
         return _save(
             team=team,
@@ -99,11 +98,17 @@ def submit_referral(
         )
     except IntegrityError:
         # Two requests raced with the same key: the other one saved it first.
-        if submission_key:
-            existing = Referral.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return existing
+        existing = sent_with(submission_key)
+        if existing is not None:
+            return existing
         raise
+
+
+def sent_with(submission_key: str | None) -> Referral | None:
+    """The referral a public submission already made with this key, if any."""
+    if not submission_key:
+        return None
+    return Referral.objects.filter(submission_key=submission_key).first()
 
 
 @transaction.atomic

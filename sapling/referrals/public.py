@@ -116,7 +116,7 @@ def consent_label(session: SessionBase) -> str:
 
 
 def already_sent(key: str) -> Referral | None:
-    return Referral.objects.filter(submission_key=key).first() if key else None
+    return intake.sent_with(key)
 
 
 def first_unanswered(session: SessionBase) -> str | None:

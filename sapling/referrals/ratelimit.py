@@ -10,14 +10,14 @@ from django.core.cache import cache
 WINDOW_SECONDS = 3600
 
 
-def allow(*, scope: str, address: str, limit: int | None = None) -> bool:
+def allow(*, scope: str, address: str, limit: int | None = None, now: float | None = None) -> bool:
     """Count one attempt from `address`; False once more than `limit` were made this hour.
 
     `cache.add` creates the counter only if it is missing and `cache.incr` bumps it in the
     shared store, so workers never reset each other's counts.
     """
     limit = settings.SAPLING_PUBLIC_FORM_RATE if limit is None else limit
-    window = int(time.time() // WINDOW_SECONDS)
+    window = int((time.time() if now is None else now) // WINDOW_SECONDS)
     key = f"ratelimit:{scope}:{address}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
     try:
