@@ -75,6 +75,20 @@ MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
         lambda o: reverse("referrals:show_my_referral", args=[o["referral"]]),
         set(),
     ),
+    ("awaiting triage", lambda o: reverse("triage:list_referrals"), {C, L}),
+    ("triage referral", lambda o: reverse("triage:triage_referral", args=[o["referral"]]), {C, L}),
+    ("triage rules", lambda o: reverse("triage:update_rules"), {L}),
+    ("triage settings", lambda o: reverse("triage:update_settings"), {L}),
+]
+
+# Views that answer POST only: allowed roles get the page back (a form with errors),
+# the others 404, and everyone 405 for a GET.
+POST_ONLY: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
+    (
+        "decide referral",
+        lambda o: reverse("triage:decide_referral", args=[o["referral"]]),
+        {C, L},
+    ),
 ]
 
 
@@ -130,11 +144,27 @@ def test_another_teams_records_are_not_found(
     assert logged_in(outsider).get(url).status_code == expected
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize(("page", "build_url", "allowed"), POST_ONLY, ids=[m[0] for m in POST_ONLY])
+def test_post_only_views_refuse_get_and_roles_without_the_right(
+    team: Team,
+    role: str,
+    page: str,
+    build_url: Callable[[Objects], str],
+    allowed: set[str],
+) -> None:
+    client = logged_in(MembershipFactory.create(team=team, role=role).user)
+    url = build_url(_objects(team))
+    assert client.get(url).status_code == 405, page
+    assert client.post(url, {}).status_code == (200 if role in allowed else 404), page
+
+
 def test_every_url_with_a_view_is_in_the_matrix() -> None:
     from django.urls import get_resolver
 
     covered = {reverse_name for reverse_name in _names_in_matrix()}
-    checked_namespaces = {"children", "core", "referrals", "request_help"}
+    checked_namespaces = {"children", "core", "referrals", "request_help", "triage"}
     found = set()
     for namespace, (_, resolver) in get_resolver().namespace_dict.items():
         if namespace not in checked_namespaces:
