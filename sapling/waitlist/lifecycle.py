@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sapling.accounts.models import User
 from sapling.core.lifecycle import IllegalMove
+from sapling.core.tokens import revoke_links_for_target
 from sapling.referrals.models import Referral
 from sapling.triage.models import PRIORITY_RANK, Pathway, Priority
 from sapling.waitlist.models import (
@@ -88,6 +89,7 @@ def stop_clock(
     locked.stop_reason = reason
     locked.updated_by = by
     locked.save_versioned(expected_version=locked.version)
+    _withdraw_check_in_links(locked, "the child has been seen")
     return locked
 
 
@@ -109,7 +111,14 @@ def end_entry(
     entry.end_note = note
     entry.updated_by = by
     entry.save_versioned(expected_version=expected_version)
+    _withdraw_check_in_links(entry, "the child has left the waiting list")
     return entry
+
+
+def _withdraw_check_in_links(entry: WaitlistEntry, reason: str) -> None:
+    """Unanswered check-in links stop working once the child is off the list."""
+    for check_in in entry.check_ins.filter(answered_at__isnull=True):
+        revoke_links_for_target(check_in, reason)
 
 
 @transaction.atomic

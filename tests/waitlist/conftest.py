@@ -15,3 +15,18 @@ def local_cache(settings) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def keep_context(monkeypatch) -> None:
+    """Jinja2 pages send no template signal: keep each page's context on its response."""
+    from django import shortcuts
+
+    from sapling.waitlist import views
+
+    def render(request, template_name, context=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = shortcuts.render(request, template_name, context, *args, **kwargs)
+        response.page_context = context or {}
+        return response
+
+    monkeypatch.setattr(views, "render", render)

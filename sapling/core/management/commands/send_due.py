@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from sapling.core.outbox import MAX_ATTEMPTS, SendCounts, send_due
 
@@ -17,7 +18,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = send_due(progress=self._progress)
+        from sapling.waitlist.checkins import schedule_waiting_well
+
+        now = timezone.now()
+        # Queue what waiting well owes families first (idempotent), then send it all.
+        well = schedule_waiting_well(now)
+        self.stdout.write(
+            f"waiting well: {well.resources} resource messages and {well.check_ins} "
+            f"check-ins queued, {well.prompted} unanswered check-ins passed to a clinician"
+        )
+        counts = send_due(now, progress=self._progress)
         self.stdout.write(self._summary(counts))
         if counts.stuck:
             self.stderr.write(
