@@ -81,3 +81,27 @@ def test_only_the_lead_configures_triage(team: Team, role: str) -> None:
     )
     assert not TriageSettings.objects.exists()
     assert not RulesVersion.objects.filter(number=2).exists()
+
+
+def test_the_preview_lists_each_changed_decision(lead: User, clinician: User, team: Team) -> None:
+    from sapling.triage.decisions import decide
+    from tests.factories import ReferralFactory
+
+    referral = ReferralFactory.create(team=team, reference="R-PREVIEW1")
+    decide(
+        referral=referral,
+        answers={"impact": {"movement": "severe"}, "risks": [], "complexity": "low"},
+        outcome="targeted",
+        overrides={},
+        reasons={},
+        by=clinician,
+        expected_version=referral.version,
+    )
+    source = default_source().replace("targeted = 4", "targeted = 6")
+    response = logged_in(lead).post(
+        reverse("triage:update_rules"), {"source": source, "based_on": 1, "action": "preview"}
+    )
+    page = response.content.decode()
+    assert "Preview: the last 1 decisions" in page
+    assert "R-PREVIEW1" in page
+    assert "Targeted → Universal" in page
