@@ -13,7 +13,9 @@ from tests.factories import MembershipFactory, ReferralFactory
 
 @pytest.mark.django_db
 def test_a_partner_opens_their_own_referral(partner: User, team: Team) -> None:
-    referral = ReferralFactory.create(team=team, referred_by=partner, description="pencil-grip-notes")
+    referral = ReferralFactory.create(
+        team=team, referred_by=partner, description="pencil-grip-notes"
+    )
     response = logged_in(partner).get(f"/referrals/mine/{referral.pk}/")
     html = response.content.decode()
     assert referral.reference in html and "Received" in html
