@@ -129,7 +129,11 @@ def _already_queued(prefix: str) -> set[str]:
 
 
 def _send_resources(
-    entry: WaitlistEntry, carers: list[Carer], resources: list[Resource], done: set[str]
+    entry: WaitlistEntry,
+    carers: list[Carer],
+    resources: list[Resource],
+    done: set[str],
+    now: dt.datetime,
 ) -> int:
     sent = 0
     for carer in carers:
@@ -145,6 +149,7 @@ def _send_resources(
             subject=subject,
             body=body,
             dedupe_key=key,
+            send_after=now,
         )
         sent += message is not None
     return sent
@@ -178,6 +183,7 @@ def _send_check_in(
             body=body,
             dedupe_key=f"{PURPOSE}:{check_in.pk}:{carer.pk}",
             link=LinkRequest(purpose=PURPOSE, target=check_in, valid_for=LINK_LIFETIME),
+            send_after=now,
         )
         queued += message is not None
     if queued:
@@ -221,7 +227,7 @@ def schedule_waiting_well(now: dt.datetime | None = None) -> WaitingWellCounts:
         if entry.team_id not in library:
             library[entry.team_id] = list(Resource.objects.filter(team_id=entry.team_id))
         carers = recipients(entry.child.carers.all())
-        counts.resources += _send_resources(entry, carers, library[entry.team_id], done)
+        counts.resources += _send_resources(entry, carers, library[entry.team_id], done, now)
         weeks = every.get(entry.team_id, WaitingWellSettings().check_in_weeks)
         counts.check_ins += _send_check_in(entry, carers, weeks, today, now)
     counts.prompted = prompt_unanswered(now)

@@ -18,6 +18,7 @@ from django.db.models import Count
 
 from sapling.accounts.models import Team
 from sapling.reports.metrics import completed_weeks
+from sapling.triage.models import Pathway
 from sapling.waitlist.clock import start_of_week
 from sapling.waitlist.models import Snapshot, WaitlistEntry
 
@@ -53,7 +54,7 @@ def take_snapshot(team: Team, today: dt.date) -> int:
             team=team,
             week_starting=week,
             tier=tier,
-            pathway_id=pathway_id,
+            pathway=Pathway(pk=pathway_id) if pathway_id is not None else None,
             priority=priority,
             defaults={"counts_by_week": by_week},
         )

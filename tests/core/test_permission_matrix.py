@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     ReferralFactory,
 )
+from tests.waitlist.factories import CheckInFactory, ResourceFactory, WaitlistEntryFactory
 
 C, S, A, L, P, M = (
     Role.CLINICIAN,
@@ -79,6 +80,24 @@ MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
     ("triage referral", lambda o: reverse("triage:triage_referral", args=[o["referral"]]), {C, L}),
     ("triage rules", lambda o: reverse("triage:update_rules"), {L}),
     ("triage settings", lambda o: reverse("triage:update_settings"), {L}),
+    ("waiting list", lambda o: reverse("waitlist:list_entries"), STAFF),
+    ("waiting list export", lambda o: reverse("waitlist:export_entries"), {C, A, L}),
+    ("waiting-list entry", lambda o: reverse("waitlist:show_entry", args=[o["entry"]]), STAFF),
+    ("allocate entry", lambda o: reverse("waitlist:allocate_entry", args=[o["entry"]]), STAFF),
+    ("end entry", lambda o: reverse("waitlist:end_entry", args=[o["entry"]]), STAFF),
+    ("adjust clock", lambda o: reverse("waitlist:adjust_clock", args=[o["entry"]]), STAFF),
+    (
+        "record check-in call",
+        lambda o: reverse("waitlist:record_check_in_call", args=[o["entry"], o["check_in"]]),
+        STAFF,
+    ),
+    ("resources library", lambda o: reverse("groups:list_resources"), {A, L}),
+    ("add resource", lambda o: reverse("groups:add_resource"), {A, L}),
+    (
+        "update resource",
+        lambda o: reverse("groups:update_resource", args=[o["resource"]]),
+        {A, L},
+    ),
 ]
 
 # Views that answer POST only: allowed roles get the page back (a form with errors),
@@ -94,11 +113,15 @@ POST_ONLY: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
 
 def _objects(team: Team) -> Objects:
     child: Child = ChildFactory.create(team=team)
+    entry = WaitlistEntryFactory.create(team=team)
     return {
         "child": child.pk,
         "carer": CarerFactory.create(child=child).pk,
         "practice": GPPracticeFactory.create(team=team).pk,
         "referral": ReferralFactory.create(team=team, child=child).pk,
+        "entry": entry.pk,
+        "check_in": CheckInFactory.create(entry=entry).pk,
+        "resource": ResourceFactory.create(team=team).pk,
     }
 
 
@@ -164,7 +187,15 @@ def test_every_url_with_a_view_is_in_the_matrix() -> None:
     from django.urls import get_resolver
 
     covered = {reverse_name for reverse_name in _names_in_matrix()}
-    checked_namespaces = {"children", "core", "referrals", "request_help", "triage"}
+    checked_namespaces = {
+        "children",
+        "core",
+        "referrals",
+        "request_help",
+        "triage",
+        "waitlist",
+        "groups",
+    }
     found = set()
     for namespace, (_, resolver) in get_resolver().namespace_dict.items():
         if namespace not in checked_namespaces:
@@ -180,6 +211,10 @@ def test_every_url_with_a_view_is_in_the_matrix() -> None:
         "request_help:answer_question",
         "request_help:check_answers",
         "request_help:request_sent",
+        # A family's check-in answer (reached through a secure link) and public resources.
+        "waitlist:answer_check_in",
+        "waitlist:check_in_received",
+        "groups:public_resources",
     }
     assert found - public <= covered, f"add these to MATRIX: {sorted(found - public - covered)}"
 

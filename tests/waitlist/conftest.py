@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 
@@ -24,8 +26,8 @@ def keep_context(monkeypatch) -> None:
 
     from sapling.waitlist import views
 
-    def render(request, template_name, context=None, *args, **kwargs):  # type: ignore[no-untyped-def]
-        response = shortcuts.render(request, template_name, context, *args, **kwargs)
+    def render(request: Any, template_name: str, context: Any = None, **kwargs: Any) -> Any:
+        response: Any = shortcuts.render(request, template_name, context, **kwargs)
         response.page_context = context or {}
         return response
 

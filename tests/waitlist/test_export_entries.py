@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("waitlist:export_entries")
 
 
-def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _rows(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -15,6 +16,7 @@ from sapling.waitlist.models import CheckIn, EntryStatus
 from tests.conftest import logged_in
 from tests.factories import LocalityFactory, SchoolFactory
 from tests.waitlist.factories import CheckInFactory, PathwayFactory, WaitlistEntryFactory
+from tests.waitlist.pages import page_context
 
 pytestmark = pytest.mark.django_db
 URL = reverse("waitlist:list_entries")
@@ -24,8 +26,8 @@ def _weeks_ago(weeks: int, days: int = 0) -> dt.date:
     return timezone.localdate() - dt.timedelta(weeks=weeks, days=days)
 
 
-def _names(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [row["child"].given_name for row in response.page_context["rows"]]
+def _names(response: Any) -> list[str]:
+    return [row["child"].given_name for row in page_context(response)["rows"]]
 
 
 def test_it_lists_open_entries_in_the_live_order(team: Team, clinician: User) -> None:
@@ -58,7 +60,7 @@ def test_it_shows_positions_in_the_other_order_beside_the_live_one(
     )
     TriageSettings.objects.create(team=team, live_order=LiveOrder.PLAIN)
     response = logged_in(clinician).get(URL, {"order": "need_adjusted"})
-    rows = response.page_context["rows"]
+    rows = page_context(response)["rows"]
     assert [(r["child"].given_name, r["position"], r["other_position"]) for r in rows] == [
         ("Needy", 1, 2),
         ("Old", 2, 1),
@@ -123,7 +125,7 @@ def test_a_warning_tag_shows_near_and_over_the_target(team: Team, clinician: Use
         team=team, clock_start=_weeks_ago(14), referral__child__given_name="Over"
     )
     response = logged_in(clinician).get(URL)
-    warnings = {r["child"].given_name: r["warning"] for r in response.page_context["rows"]}
+    warnings = {r["child"].given_name: r["warning"] for r in page_context(response)["rows"]}
     assert warnings["Fine"] is None
     assert warnings["Near"]["text"] == "Near target"
     assert warnings["Over"]["text"] == "Over target"
@@ -133,7 +135,7 @@ def test_a_warning_tag_shows_near_and_over_the_target(team: Team, clinician: Use
 def test_headline_figures_cover_the_filtered_list(team: Team, clinician: User) -> None:
     for weeks in (1, 2, 3, 20):
         WaitlistEntryFactory.create(team=team, clock_start=_weeks_ago(weeks))
-    figures = logged_in(clinician).get(URL).page_context["figures"]
+    figures = page_context(logged_in(clinician).get(URL))["figures"]
     assert figures.overall.waiting == 4
     assert figures.overall.median_weeks == 2
     assert figures.overall.p92_weeks == 20
@@ -147,7 +149,7 @@ def test_another_teams_entries_are_never_shown(
     WaitlistEntryFactory.create(team=other_team, referral__child__given_name="Elsewhere")
     response = logged_in(clinician).get(URL)
     assert _names(response) == []
-    assert response.page_context["figures"].overall.waiting == 0
+    assert page_context(response)["figures"].overall.waiting == 0
 
 
 def test_the_page_is_audited_as_one_list_event_naming_the_children(
@@ -163,8 +165,8 @@ def test_the_page_is_audited_as_one_list_event_naming_the_children(
 def test_the_page_shows_fifty_children_at_a_time(team: Team, clinician: User) -> None:
     WaitlistEntryFactory.create_batch(51, team=team)
     client = logged_in(clinician)
-    assert len(client.get(URL).page_context["rows"]) == 50
-    assert len(client.get(URL, {"page": 2}).page_context["rows"]) == 1
+    assert len(page_context(client.get(URL))["rows"]) == 50
+    assert len(page_context(client.get(URL, {"page": 2}))["rows"]) == 1
 
 
 def test_check_ins_needing_a_call_are_listed(team: Team, clinician: User) -> None:
@@ -174,7 +176,7 @@ def test_check_ins_needing_a_call_are_listed(team: Team, clinician: User) -> Non
     CheckInFactory.create(
         entry=answered, clinician_prompted_at=timezone.now(), answered_at=timezone.now()
     )
-    calls = logged_in(clinician).get(URL).page_context["calls"]
+    calls = page_context(logged_in(clinician).get(URL))["calls"]
     assert [c.entry.child.given_name for c in calls] == ["Quiet"]
 
 
@@ -182,7 +184,7 @@ def test_a_family_saying_worse_is_tagged(team: Team, clinician: User) -> None:
     entry = WaitlistEntryFactory.create(team=team)
     CheckInFactory.create(entry=entry, answer="worse", answered_at=timezone.now())
     response = logged_in(clinician).get(URL)
-    assert response.page_context["rows"][0]["worse"] is True
+    assert page_context(response)["rows"][0]["worse"] is True
     assert "Family says worse" in response.content.decode()
 
 
@@ -210,4 +212,4 @@ def test_the_number_of_queries_does_not_grow_with_the_list(
     _fill(team, 50)
     with django_assert_max_num_queries(len(ten.captured_queries)):
         response = client.get(URL)
-    assert len(response.page_context["rows"]) == 50
+    assert len(page_context(response)["rows"]) == 50
