@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from sapling.core import presenters
+from sapling.core.permissions import has_permission
 from sapling.core.validators import format_nhs_number
 
 
@@ -42,6 +43,7 @@ def environment(**options: Any) -> Environment:
         field=presenters.render_field,
         error_summary=presenters.render_error_summary,
         pagination_params=presenters.pagination_params,
+        has_permission=has_permission,
         service_name=settings.SERVICE_NAME,
         languages=settings.LANGUAGES,
         get_current_language=translation.get_language,

@@ -76,16 +76,17 @@ def render_field(bound: BoundField, **overrides: Any) -> Markup:
             item["id"] = f"{bound.auto_id}_{part}"
         params = _common(bound, fieldset=legend, items=items, **overrides)
         return Markup(_macro("date-input", "dateInput")(params))  # noqa: S704
-    if isinstance(widget, forms.RadioSelect):
-        params = _common(
-            bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
-        )
-        return Markup(_macro("radios", "radios")(params))  # noqa: S704
+    # Django's CheckboxSelectMultiple subclasses RadioSelect, so it is tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         params = _common(
             bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
         )
         return Markup(_macro("checkboxes", "checkboxes")(params))  # noqa: S704
+    if isinstance(widget, forms.RadioSelect):
+        params = _common(
+            bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
+        )
+        return Markup(_macro("radios", "radios")(params))  # noqa: S704
     if isinstance(widget, forms.CheckboxInput):
         item = {"value": "on", "text": str(bound.label), "checked": bool(bound.value())}
         if bound.help_text:
