@@ -26,9 +26,11 @@ from sapling.areas.models import PostcodeArea
 from sapling.children.models import Carer, Child, GPCluster, GPPractice, School
 from sapling.children.records import add_carer, register_child
 from sapling.core.models import TimestampedModel
+from sapling.core.roles import Role
 from sapling.demo import places
 from sapling.demo.families import ChildPlan, FamilyGenerator
-from sapling.demo.staff import create_staff
+from sapling.demo.flow import Cast, load_referral_flow
+from sapling.demo.staff import DemoStaff, create_staff
 
 YEARS_OF_HISTORY = 3
 LONDON = ZoneInfo("Europe/London")
@@ -45,6 +47,7 @@ class LoadedDemo:
     schools: int
     practices: int
     users: int
+    referrals: int
 
 
 def demo_team() -> Team | None:
@@ -65,11 +68,17 @@ def _quiet(done: int, total: int) -> None:
 
 @transaction.atomic
 def load_demo_service(
-    *, seed: int, children: int, progress: ChildProgress = _quiet, today: dt.date | None = None
+    *,
+    seed: int,
+    children: int,
+    progress: ChildProgress = _quiet,
+    flow_progress: ChildProgress = _quiet,
+    today: dt.date | None = None,
 ) -> LoadedDemo:
     """The whole demo team, from `seed` alone: the same seed on the same day, the same data."""
     rng = random.Random(seed)
-    start = _history_start(today or timezone.localdate())
+    today = today or timezone.localdate()
+    start = _history_start(today)
     team = places.create_team()
     localities = places.create_localities(team)
     schools = places.create_schools(team, localities, rng)
@@ -79,7 +88,22 @@ def load_demo_service(
     families = FamilyGenerator(rng, localities=localities, schools=schools, practices=practices)
     times = _registration_times(rng, start, children)
     carers = _register_children(team, families, times, staff.registrars(), progress)
-    return LoadedDemo(team, children, carers, len(schools), len(practices), len(staff.users()))
+    referrals = load_referral_flow(
+        team=team, cast=_cast(staff), rng=rng, today=today, progress=flow_progress
+    )
+    return LoadedDemo(
+        team, children, carers, len(schools), len(practices), len(staff.users()), referrals
+    )
+
+
+def _cast(staff: DemoStaff) -> Cast:
+    partner = next(user for user in staff.logins if user.username == "demo.partner")
+    return Cast(
+        lead=staff.by_role[Role.LEAD][0],
+        clinicians=staff.by_role[Role.CLINICIAN],
+        office=staff.by_role[Role.ADMINISTRATOR],
+        partner=partner,
+    )
 
 
 def _register_children(
@@ -200,6 +224,7 @@ def delete_demo_service() -> bool:
     _delete_audit_entries(Child, Child.objects.filter(team=team))
     _delete_audit_entries(Carer, Carer.objects.filter(child__team=team))
     with disable_auditlog():
+        _delete_flow(team)
         Carer.objects.filter(child__team=team).delete()
         Child.objects.filter(team=team).delete()
     for model in (School, GPPractice, GPCluster, Membership, Locality):
@@ -208,6 +233,36 @@ def delete_demo_service() -> bool:
     User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
     team.delete()
     return True
+
+
+def _delete_flow(team: Team) -> None:
+    """Everything the referral flow made, children's dependants first."""
+    from sapling.core.models import OutboxMessage, SecureLink
+    from sapling.groups.models import Resource
+    from sapling.referrals.models import Referral, ReferralEvent
+    from sapling.triage.models import Pathway, RulesVersion, TriageDecision, TriageSettings
+    from sapling.waitlist.models import CheckIn, ClockAdjustment, Snapshot, WaitlistEntry
+
+    for model, records in (
+        (Referral, Referral.objects.filter(team=team)),
+        (TriageDecision, TriageDecision.objects.filter(referral__team=team)),
+        (WaitlistEntry, WaitlistEntry.objects.filter(team=team)),
+        (RulesVersion, RulesVersion.objects.filter(team=team)),
+    ):
+        _delete_audit_entries(model, records)
+    SecureLink.objects.filter(carer__child__team=team).delete()
+    OutboxMessage.objects.filter(team=team).delete()
+    CheckIn.objects.filter(entry__team=team).delete()
+    ClockAdjustment.objects.filter(entry__team=team).delete()
+    Snapshot.objects.filter(team=team).delete()
+    WaitlistEntry.objects.filter(team=team).delete()
+    TriageDecision.objects.filter(referral__team=team).delete()
+    ReferralEvent.objects.filter(referral__team=team).delete()
+    Referral.objects.filter(team=team).delete()
+    RulesVersion.objects.filter(team=team).delete()
+    TriageSettings.objects.filter(team=team).delete()
+    Pathway.objects.filter(team=team).delete()
+    Resource.objects.filter(team=team).delete()
 
 
 def _delete_audit_entries(model: type[models.Model], records: models.QuerySet) -> None:

@@ -124,4 +124,5 @@ class TriageDecision(TimestampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Triage of {self.referral}: {self.outcome}"
+        # No query for the referral: the audit trail names every saved decision this way.
+        return f"Triage decision for referral {self.referral_id}: {self.outcome}"

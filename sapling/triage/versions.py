@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,9 +48,13 @@ def active_version(team: Team) -> RulesVersion:
         return RulesVersion.objects.get(team=team, active=True)
 
 
+# A saved version's text never changes, so its parsed rules can be kept by text.
+_parsed = functools.lru_cache(maxsize=16)(parse_rules)
+
+
 def active_rules(team: Team) -> tuple[RulesVersion, Rules]:
     version = active_version(team)
-    return version, parse_rules(version.source)
+    return version, _parsed(version.source)
 
 
 @transaction.atomic

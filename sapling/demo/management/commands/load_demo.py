@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from typing import Any
 
@@ -65,17 +66,25 @@ class Command(BaseCommand):
 
     def _load(self, seed: int, children: int) -> None:
         started = time.monotonic()
+        # Three years of letters to restricted carers are refused, as they should be: quietly.
+        logging.getLogger("sapling.core.outbox").setLevel(logging.WARNING)
         self._area_totals: dict[str, int] = {}
         self.stdout.write("Checking the area data...")
         if service.ensure_areas(self._area_progress):
             self.stdout.write(f"\nAreas loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write(f"Building '{TEAM_NAME}' with {children:,} children (seed {seed})...")
-        loaded = service.load_demo_service(seed=seed, children=children, progress=self._progress)
+        loaded = service.load_demo_service(
+            seed=seed,
+            children=children,
+            progress=self._progress,
+            flow_progress=self._flow_progress,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo in {time.monotonic() - started:.1f} s: {loaded.children:,} "
                 f"children, {loaded.carers:,} carers, {loaded.schools} schools and settings, "
-                f"{loaded.practices} GP practices, {loaded.users} users."
+                f"{loaded.practices} GP practices, {loaded.users} users, "
+                f"{loaded.referrals:,} referrals triaged and served week by week."
             )
         )
 
@@ -87,6 +96,10 @@ class Command(BaseCommand):
 
     def _progress(self, done: int, total: int) -> None:
         self.stdout.write(f"  children: {done:,} of {total:,}")
+
+    def _flow_progress(self, done: int, total: int) -> None:
+        if done % 13 == 0 or done == total:
+            self.stdout.write(f"  weeks of referrals, triage and waiting: {done} of {total}")
 
     def _logins(self, show: bool) -> None:
         if show:
