@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -44,69 +45,84 @@ def quintile_from_decile(decile: int) -> int:
     return (decile + 1) // 2
 
 
+@dataclass(frozen=True)
+class IndexFile:
+    """One nation's index as published: where it is and how its columns are named."""
+
+    key: str
+    name: str
+    nation: str
+    lsoa_prefix: str
+    filename: str
+    rank_column: str
+    decile_column: str
+    authority_column: str
+    quintile_column: str | None = None
+
+
+WIMD_2019 = IndexFile(
+    key="wimd2019",
+    name="Welsh Index of Multiple Deprivation 2019",
+    nation="wales",
+    lsoa_prefix="W01",
+    filename="wimd2019_lsoa11_rank_decile_quintile_quartile.csv",
+    rank_column="wimd2019_rank",
+    decile_column="wimd2019_decile",
+    quintile_column="wimd2019_quintile",
+    authority_column="local_authority_name",
+)
+# The English file gives deciles only; quintile 1 is deciles 1 and 2.
+IMD_2019 = IndexFile(
+    key="imd2019",
+    name="English Indices of Deprivation 2019 (IMD)",
+    nation="england",
+    lsoa_prefix="E01",
+    filename="imd2019_england_lsoa11_rank_decile.csv",
+    rank_column="imd2019_rank",
+    decile_column="imd2019_decile",
+    authority_column="lad19_name",
+)
+
+
 @transaction.atomic
+def load_index(spec: IndexFile, progress: Progress = _quiet) -> int:
+    index, _ = DeprivationIndex.objects.update_or_create(
+        key=spec.key,
+        defaults={
+            "name": spec.name,
+            "nation": spec.nation,
+            "edition": int(spec.key[-4:]),
+            "lsoa_prefix": spec.lsoa_prefix,
+        },
+    )
+    rows = list(_rows(DATA_DIR / spec.filename))
+    _replace_lsoas(rows, spec.authority_column)
+    DeprivationRank.objects.filter(index=index).delete()
+    DeprivationRank.objects.bulk_create([_rank(index, spec, row) for row in rows], batch_size=BATCH)
+    progress(f"{spec.name} ranks", len(rows))
+    return len(rows)
+
+
+def _rank(index: DeprivationIndex, spec: IndexFile, row: dict[str, str]) -> DeprivationRank:
+    decile = int(row[spec.decile_column])
+    quintile = (
+        int(row[spec.quintile_column]) if spec.quintile_column else quintile_from_decile(decile)
+    )
+    return DeprivationRank(
+        index=index,
+        lsoa_code=row["lsoa11_code"],
+        rank=int(row[spec.rank_column]),
+        decile=decile,
+        quintile=quintile,
+    )
+
+
 def load_wimd2019(progress: Progress = _quiet) -> int:
-    path = DATA_DIR / "wimd2019_lsoa11_rank_decile_quintile_quartile.csv"
-    index, _ = DeprivationIndex.objects.update_or_create(
-        key="wimd2019",
-        defaults={
-            "name": "Welsh Index of Multiple Deprivation 2019",
-            "nation": "wales",
-            "edition": 2019,
-            "lsoa_prefix": "W01",
-        },
-    )
-    rows = list(_rows(path))
-    _replace_lsoas(rows, "local_authority_name")
-    DeprivationRank.objects.filter(index=index).delete()
-    DeprivationRank.objects.bulk_create(
-        [
-            DeprivationRank(
-                index=index,
-                lsoa_code=row["lsoa11_code"],
-                rank=int(row["wimd2019_rank"]),
-                decile=int(row["wimd2019_decile"]),
-                quintile=int(row["wimd2019_quintile"]),
-            )
-            for row in rows
-        ],
-        batch_size=BATCH,
-    )
-    progress("WIMD 2019 ranks", len(rows))
-    return len(rows)
+    return load_index(WIMD_2019, progress)
 
 
-@transaction.atomic
 def load_imd2019(progress: Progress = _quiet) -> int:
-    path = DATA_DIR / "imd2019_england_lsoa11_rank_decile.csv"
-    index, _ = DeprivationIndex.objects.update_or_create(
-        key="imd2019",
-        defaults={
-            "name": "English Indices of Deprivation 2019 (IMD)",
-            "nation": "england",
-            "edition": 2019,
-            "lsoa_prefix": "E01",
-        },
-    )
-    rows = list(_rows(path))
-    _replace_lsoas(rows, "lad19_name")
-    DeprivationRank.objects.filter(index=index).delete()
-    DeprivationRank.objects.bulk_create(
-        [
-            DeprivationRank(
-                index=index,
-                lsoa_code=row["lsoa11_code"],
-                rank=int(row["imd2019_rank"]),
-                decile=int(row["imd2019_decile"]),
-                # The published file gives deciles; quintile 1 is deciles 1 and 2.
-                quintile=quintile_from_decile(int(row["imd2019_decile"])),
-            )
-            for row in rows
-        ],
-        batch_size=BATCH,
-    )
-    progress("IMD 2019 ranks", len(rows))
-    return len(rows)
+    return load_index(IMD_2019, progress)
 
 
 def _replace_lsoas(rows: list[dict[str, str]], authority_column: str) -> None:
