@@ -4,6 +4,9 @@ sapling demo            migrate, load the demo service, print logins and serve i
 sapling serve           serve on 127.0.0.1:8000 (SAPLING_PORT to change)
 sapling migrate         apply database migrations and create the cache table
 sapling import-areas    load small areas, deprivation and postcodes
+sapling load-demo       (re)build the synthetic demo service (--reset, --seed, --children)
+sapling send-due        send every due message: waiting-well links, resources, letters
+sapling snapshot-waitlist  keep this week's waiting-list snapshot for trends
 sapling <other>         any other Django management command
 """
 
