@@ -40,7 +40,7 @@ GROUP_EVERY_WEEKS = 3
 GROUP_PLACES = 1.6
 # After the redesign, first appointments are booked this many weeks ahead, and a group's
 # places go to children referred at least this long before it starts.
-BOOKING_LEAD_WEEKS = (6, 4)
+BOOKING_LEAD_WEEKS = (8, 6)
 # Share of the list found, on validation after the redesign, to need help no longer.
 VALIDATED_AWAY = 0.3
 WEEKLY_WITHDRAWAL = 0.004
