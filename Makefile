@@ -34,13 +34,13 @@ $(VENDOR)/.copied: node_modules/.installed
 	touch $@
 
 sapling/locale/cy/LC_MESSAGES/django.mo: sapling/locale/cy/LC_MESSAGES/django.po $(BIN)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d sapling/locale -D django
+	$(BIN)/pybabel compile -d sapling/locale -D django
 
 # Re-extract translatable strings into the Welsh catalogue after changing text.
 messages: $(BIN)/.installed
 	mkdir -p var
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_lazy -k ngettext:1,2 -o var/django.pot .
-	$(BIN)/pybabel update -i var/django.pot -d sapling/locale -D django -l cy
+	$(BIN)/pybabel update --no-fuzzy-matching -i var/django.pot -d sapling/locale -D django -l cy
 
 demo: install
 	$(BIN)/sapling demo
