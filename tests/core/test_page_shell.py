@@ -58,6 +58,7 @@ def test_the_language_switch_keeps_the_page_and_remembers_the_choice(clinician: 
     assert clinician.preferred_language == "cy"
     html = client.get(page).content.decode()
     assert '<html lang="cy"' in html
+    assert "Dod o hyd i blentyn" in html  # "Find a child", from the Welsh catalogue
 
 
 @pytest.mark.django_db
