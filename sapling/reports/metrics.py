@@ -19,7 +19,7 @@ Definitions (docs/metrics.md says why, and how they compare with the national re
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -140,10 +140,10 @@ def group_days_counts(
     rows: Iterable[tuple[K, int, int]],
 ) -> dict[K, Counter[int]]:
     """{group: {days: n}} from (group, days, n) rows, adding rows that share a key."""
-    grouped: dict[K, Counter[int]] = {}
+    grouped: defaultdict[K, Counter[int]] = defaultdict(Counter)
     for key, days, n in rows:
-        grouped.setdefault(key, Counter())[days] += n
-    return grouped
+        grouped[key][days] += n
+    return dict(grouped)
 
 
 def figures_by(

@@ -9,6 +9,7 @@ and needs no database-specific date arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -39,14 +40,17 @@ def counts_by_start(entries: WaitlistEntryQuerySet) -> list[tuple[str, str, dt.d
 
 
 def headline(entries: WaitlistEntryQuerySet, *, team: Team, today: dt.date) -> Headline:
-    rows = counts_by_start(entries)
+    # Days waited worked out once per row, then folded three ways.
+    rows = [
+        (tier, pathway, (today - start).days, n)
+        for tier, pathway, start, n in counts_by_start(entries)
+    ]
     target = Target(weeks=team.target_weeks, share=team.target_share)
-    overall: dict[int, int] = {}
-    for _tier, _pathway, start, n in rows:
-        days = (today - start).days
-        overall[days] = overall.get(days, 0) + n
-    tier_rows = [(tier, (today - start).days, n) for tier, _p, start, n in rows]
-    pathway_rows = [(pathway, (today - start).days, n) for _t, pathway, start, n in rows]
+    overall: Counter[int] = Counter()
+    for _tier, _pathway, days, n in rows:
+        overall[days] += n
+    tier_rows = [(tier, days, n) for tier, _p, days, n in rows]
+    pathway_rows = [(pathway, days, n) for _t, pathway, days, n in rows]
     return Headline(
         overall=wait_figures(overall, target=target),
         by_tier=figures_by(

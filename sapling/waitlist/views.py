@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,8 +33,14 @@ from sapling.waitlist.forms import (
     RecordCallForm,
     VersionedForm,
 )
-from sapling.waitlist.models import CheckIn, CheckInAnswer, EndReason, WaitlistEntry
-from sapling.waitlist.ordering import in_order, live_order, other_order, with_positions
+from sapling.waitlist.models import (
+    CheckIn,
+    CheckInAnswer,
+    EndReason,
+    WaitlistEntry,
+    WaitlistEntryQuerySet,
+)
+from sapling.waitlist.ordering import in_order, live_order, other_order, page_with_positions
 from sapling.waitlist.presenters import entry_rows, figures_row, summary_rows, target_text
 
 PAGE_SIZE = 50
@@ -72,27 +77,29 @@ def today() -> Any:
     return timezone.localdate()
 
 
+def _with_details(entries: WaitlistEntryQuerySet) -> WaitlistEntryQuerySet:
+    worse = CheckIn.objects.filter(entry=OuterRef("pk"), answer=CheckInAnswer.WORSE)
+    return entries.select_related("child", "pathway").annotate(family_says_worse=Exists(worse))
+
+
 @require_GET
 @permission_required("waitlist.view")
 def list_entries(request: TeamRequest) -> HttpResponse:
     form, entries, live, order = _filtered(request)
-    worse = CheckIn.objects.filter(entry=OuterRef("pk"), answer=CheckInAnswer.WORSE)
-    listed = with_positions(
-        entries.select_related("child", "pathway").annotate(family_says_worse=Exists(worse)),
-        order,
+    page, listed = page_with_positions(
+        entries, order, number=request.GET.get("page"), size=PAGE_SIZE, detail=_with_details
     )
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     figures = headline(entries, team=request.team, today=today())
     record_list_view(
         request,
         Child,
-        [entry.child for entry in page.object_list],
+        [entry.child for entry in listed],
         description=f"Waiting list: {request.GET.urlencode()}",
     )
     context = {
         "form": form,
         "page": page,
-        "rows": entry_rows(page.object_list, today=today(), target_weeks=request.team.target_weeks),
+        "rows": entry_rows(listed, today=today(), target_weeks=request.team.target_weeks),
         "figures": figures,
         "target_text": target_text(figures.overall),
         "figure_rows": [figures_row(_("All"), figures.overall)]
