@@ -53,6 +53,18 @@ def _value(bound: BoundField) -> str:
     return "" if value is None else str(value)
 
 
+def _choice_group(bound: BoundField, legend: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """Radios or checkboxes: the first input takes the field's id (the error summary links
+    to it), so the group's container must not carry the same id, or its label points
+    nowhere."""
+    params = _common(
+        bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
+    )
+    if params.get("id") == bound.auto_id:
+        del params["id"]
+    return params
+
+
 def _choice_items(bound: BoundField) -> list[dict[str, Any]]:
     current = bound.value()
     selected = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
@@ -78,14 +90,10 @@ def render_field(bound: BoundField, **overrides: Any) -> Markup:
         return Markup(_macro("date-input", "dateInput")(params))  # noqa: S704
     # Django's CheckboxSelectMultiple subclasses RadioSelect, so it is tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
-        params = _common(
-            bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
-        )
+        params = _choice_group(bound, legend, **overrides)
         return Markup(_macro("checkboxes", "checkboxes")(params))  # noqa: S704
     if isinstance(widget, forms.RadioSelect):
-        params = _common(
-            bound, fieldset=legend, idPrefix=bound.auto_id, items=_choice_items(bound), **overrides
-        )
+        params = _choice_group(bound, legend, **overrides)
         return Markup(_macro("radios", "radios")(params))  # noqa: S704
     if isinstance(widget, forms.CheckboxInput):
         item = {"value": "on", "text": str(bound.label), "checked": bool(bound.value())}
