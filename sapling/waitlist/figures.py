@@ -9,15 +9,17 @@ and needs no database-specific date arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from sapling.accounts.models import Team
 from sapling.reports.metrics import Target, WaitFigures, figures_by, wait_figures
 from sapling.triage.models import Tier
-from sapling.waitlist.models import WaitlistEntryQuerySet
+from sapling.waitlist.models import WaitlistEntry, WaitlistEntryQuerySet
 
 TIER_ORDER = {value: index for index, value in enumerate(Tier.values)}
 
@@ -60,3 +62,23 @@ def headline(entries: WaitlistEntryQuerySet, *, team: Team, today: dt.date) -> H
             pathway_rows, sort_key=lambda name: (name == "", name), target=target
         ),
     )
+
+
+def cached_headline(
+    entries: WaitlistEntryQuerySet, *, team: Team, today: dt.date, filters: str
+) -> Headline:
+    """The headline for these filters, worked out again only when the list has changed.
+
+    The key holds the team's list version: the number of entries and the latest change
+    (every lifecycle move saves the entry, so its updated_at moves), plus the day, the
+    target and the filters. Nothing is deleted from the list, so any change shows.
+    """
+    version = WaitlistEntry.objects.filter(team=team).aggregate(n=Count("pk"), at=Max("updated_at"))
+    parts = (team.pk, today, team.target_weeks, team.target_share, version["n"], version["at"])
+    identity = "|".join(str(part) for part in parts) + "|" + filters
+    key = "waitlist-headline:" + hashlib.sha256(identity.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = headline(entries, team=team, today=today)
+        cache.set(key, found, timeout=24 * 3600)
+    return found

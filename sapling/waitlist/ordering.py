@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OrderBy, Window
+from django.db.models import F, IntegerField, OrderBy, Value, Window
 from django.db.models.functions import RowNumber
 
 from sapling.accounts.models import Team
@@ -52,17 +52,23 @@ def in_order(entries: WaitlistEntryQuerySet, order: str) -> WaitlistEntryQuerySe
     return entries.order_by(*ORDERINGS[LiveOrder(order)])
 
 
-def with_positions(entries: WaitlistEntryQuerySet, order: str) -> WaitlistEntryQuerySet:
+def with_positions(
+    entries: WaitlistEntryQuerySet, order: str, *, with_other: bool = True
+) -> WaitlistEntryQuerySet:
     """Entries in `order`, each annotated with its place in both orders.
 
     `position` is the place in `order` and `other_position` the place in the other one,
     both counted over the whole (filtered) list by window functions in the same query, so a
     page of 50 still knows where each child stands among thousands.
     """
+    other = (
+        Window(RowNumber(), order_by=_expressions(other_order(order)))
+        if with_other
+        else Value(None, output_field=IntegerField())
+    )
     return in_order(
         entries.annotate(
-            position=Window(RowNumber(), order_by=_expressions(order)),
-            other_position=Window(RowNumber(), order_by=_expressions(other_order(order))),
+            position=Window(RowNumber(), order_by=_expressions(order)), other_position=other
         ),
         order,
     )
@@ -75,6 +81,7 @@ def page_with_positions(
     number: str | int | None,
     size: int,
     detail: Callable[[WaitlistEntryQuerySet], WaitlistEntryQuerySet],
+    with_other: bool = True,
 ) -> tuple[Page, list[WaitlistEntry]]:
     """One page of `entries` in `order`, each entry with its place in both orders.
 
@@ -82,7 +89,7 @@ def page_with_positions(
     are fetched whole through `detail` (related rows, annotations): ranking whole rows
     made PostgreSQL sort megabytes for a long list.
     """
-    ranked = with_positions(entries, order).values_list(  # type: ignore[misc]
+    ranked = with_positions(entries, order, with_other=with_other).values_list(  # type: ignore[misc]
         "pk", "position", "other_position"
     )
     page = Paginator(ranked, size).get_page(number)

@@ -23,7 +23,7 @@ from sapling.triage.models import LiveOrder
 from sapling.waitlist import checkins, lifecycle
 from sapling.waitlist.clock import new_clock_start
 from sapling.waitlist.exports import entries_csv
-from sapling.waitlist.figures import headline
+from sapling.waitlist.figures import cached_headline
 from sapling.waitlist.forms import (
     AdjustClockForm,
     AllocateForm,
@@ -87,9 +87,18 @@ def _with_details(entries: WaitlistEntryQuerySet) -> WaitlistEntryQuerySet:
 def list_entries(request: TeamRequest) -> HttpResponse:
     form, entries, live, order = _filtered(request)
     page, listed = page_with_positions(
-        entries, order, number=request.GET.get("page"), size=PAGE_SIZE, detail=_with_details
+        entries,
+        order,
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
+        detail=_with_details,
+        with_other=order != live,
     )
-    figures = headline(entries, team=request.team, today=today())
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    figures = cached_headline(
+        entries, team=request.team, today=today(), filters=filters.urlencode()
+    )
     record_list_view(
         request,
         Child,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.triage.models import LiveOrder, TriageSettings
-from sapling.waitlist.models import CheckIn, EntryStatus
+from sapling.waitlist.models import CheckIn, EndReason, EntryStatus, WaitlistEntry
 from tests.conftest import logged_in
 from tests.factories import LocalityFactory, SchoolFactory
 from tests.waitlist.factories import CheckInFactory, PathwayFactory, WaitlistEntryFactory
@@ -204,12 +204,36 @@ def test_the_number_of_queries_does_not_grow_with_the_list(
     client = logged_in(clinician)
     _fill(team, 10)
     client.get(URL)  # warm caches (content types, session)
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # Both measured with the headline figures worked out afresh, as after any change.
+    cache.clear()
     with CaptureQueriesContext(connection) as ten:
         client.get(URL)
     _fill(team, 50)
+    cache.clear()
     with django_assert_max_num_queries(len(ten.captured_queries)):
         response = client.get(URL)
     assert len(page_context(response)["rows"]) == 50
+
+
+@pytest.mark.django_db
+def test_the_headline_figures_follow_every_change_to_the_list(team: Team, clinician: User) -> None:
+    from sapling.waitlist.lifecycle import end_entry
+
+    client = logged_in(clinician)
+    _fill(team, 3)
+    assert page_context(client.get(URL))["figures"].overall.waiting == 3
+    entry = WaitlistEntry.objects.filter(team=team).first()
+    assert entry is not None
+    end_entry(
+        entry=entry,
+        reason=EndReason.WITHDRAWN,
+        on=entry.clock_start,
+        note="",
+        by=clinician,
+        expected_version=entry.version,
+    )
+    assert page_context(client.get(URL))["figures"].overall.waiting == 2
