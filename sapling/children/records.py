@@ -6,12 +6,14 @@ refuses an update started from an older version (StaleEdit) rather than overwrit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
 from sapling.accounts.models import Team, User
 from sapling.areas.lookup import lookup_postcode
+from sapling.areas.models import AreaStatus
 from sapling.children.models import Carer, Child
 from sapling.core.tokens import revoke_links_for_carer
 from sapling.core.validators import normalise_postcode
@@ -78,3 +80,34 @@ def update_carer(*, carer: Carer, expected_version: int, by: User | None, **chan
     if changed:
         revoke_links_for_carer(carer, f"carer's {', '.join(changed)} changed")
     return carer
+
+
+AREA_FIELDS = [
+    "area_status",
+    "lsoa_code",
+    "deprivation_index",
+    "deprivation_rank",
+    "deprivation_decile",
+    "deprivation_quintile",
+]
+
+
+def relookup_unknown_areas(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Look up again the children whose postcode was not found when it was saved.
+
+    For after a postcode directory is loaded: known and ambiguous areas are history and
+    stay as they were. Returns how many children now have an area.
+    """
+    waiting = list(
+        Child.objects.filter(area_status=AreaStatus.UNKNOWN).exclude(postcode="").order_by("pk")
+    )
+    found = 0
+    for done, child in enumerate(waiting, start=1):
+        _apply_area(child)
+        if child.area_status != AreaStatus.UNKNOWN:
+            with transaction.atomic():
+                child.save(update_fields=AREA_FIELDS)
+            found += 1
+        if progress and (done % 500 == 0 or done == len(waiting)):
+            progress(done, len(waiting))
+    return found
