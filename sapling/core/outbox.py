@@ -396,3 +396,40 @@ def send_due(
         status=MessageStatus.SENDING, claimed_at__lt=now - STUCK_AFTER
     ).count()
     return counts
+
+
+class AlreadyPrinted(Exception):
+    """Someone printed this letter first; it is not printed twice."""
+
+
+class LetterWithheld(Exception):
+    """The carer may no longer be sent this letter; it was suppressed, not printed."""
+
+
+def print_letter(message: OutboxMessage, now: dt.datetime) -> tuple[str, str]:
+    """Take a letter off the print list and give its text, issuing its link now.
+
+    The carer's restriction is checked again, as for any message at send time: a letter
+    to a carer restricted since it was queued is suppressed (LetterWithheld), not printed.
+    """
+    withheld, text = _print(message, now)
+    if withheld:
+        raise LetterWithheld(withheld)
+    return text
+
+
+@transaction.atomic
+def _print(message: OutboxMessage, now: dt.datetime) -> tuple[str, tuple[str, str]]:
+    """(why it was withheld, or "", and the letter's subject and body)."""
+    taken = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.FOR_PRINT).update(
+        status=MessageStatus.SENDING, claimed_at=now, updated_at=now
+    )
+    if not taken:
+        raise AlreadyPrinted
+    reason = refusal_reason(message.carer, MessageChannel.LETTER) if message.carer else ""
+    if reason:
+        _suppress(message, reason, now)
+        return reason, ("", "")
+    subject, body = render(message, now)
+    _finish(message, MessageStatus.SENT, now, sent_at=now)
+    return "", (subject, body)

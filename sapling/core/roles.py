@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "resources.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
     "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
     "team.configure": frozenset({Role.LEAD}),
+    "messages.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
 }
 
 

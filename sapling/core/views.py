@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sapling.core.permissions import has_permission
+from sapling.core import outbox
+from sapling.core.audit import record_view
+from sapling.core.http import TeamRequest
+from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
+from sapling.core.permissions import has_permission, permission_required
 
 
 @require_GET
@@ -64,3 +72,50 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.jinja")
+
+
+MESSAGE_LISTS = {
+    "print": (MessageStatus.FOR_PRINT, _lazy("Letters to print")),
+    "failed": (MessageStatus.FAILED, _lazy("Could not be sent")),
+    "suppressed": (MessageStatus.SUPPRESSED, _lazy("Not sent: contact not allowed")),
+}
+
+
+@require_GET
+@permission_required("messages.manage")
+def list_messages(request: TeamRequest) -> HttpResponse:
+    """Letters waiting to be printed, and messages that did not go, for the office."""
+    shown = request.GET.get("show", "print")
+    status, _title = MESSAGE_LISTS.get(shown, MESSAGE_LISTS["print"])
+    found = (
+        OutboxMessage.objects.filter(team=request.team, status=status)
+        .select_related("carer__child")
+        .order_by("-created_at")[:200]
+    )
+    context = {"messages_shown": found, "lists": MESSAGE_LISTS, "shown": shown}
+    return render(request, "core/list_messages.jinja", context)
+
+
+@require_POST
+@permission_required("messages.manage")
+def print_letter(request: TeamRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(
+        OutboxMessage.objects.select_related("carer__child"),
+        team=request.team,
+        pk=pk,
+        channel=MessageChannel.LETTER,
+    )
+    try:
+        subject, body = outbox.print_letter(message, timezone.now())
+    except outbox.AlreadyPrinted:
+        messages.info(request, _("That letter was printed already"))
+        return redirect("core:list_messages")
+    except outbox.LetterWithheld:
+        messages.info(
+            request, _("That letter was not printed: the carer may no longer be contacted")
+        )
+        return redirect("core:list_messages")
+    if message.carer is not None:
+        record_view(request, message.carer.child, what="letter")
+    context = {"message": message, "subject": subject, "body": body}
+    return render(request, "core/print_letter.jinja", context)

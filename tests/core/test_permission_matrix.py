@@ -7,9 +7,11 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sapling.accounts.models import Team
 from sapling.children.models import Child
+from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.core.roles import Role
 from tests.conftest import logged_in
 from tests.factories import (
@@ -36,6 +38,7 @@ Objects = dict[str, int]
 # (page, how to build its URL from the team's objects, the roles that may open it)
 MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
     ("home", lambda o: reverse("core:home"), set(ALL_ROLES)),
+    ("letters and messages", lambda o: reverse("core:list_messages"), {A, L}),
     ("find children", lambda o: reverse("children:find_children"), STAFF),
     ("add child", lambda o: reverse("children:add_child"), STAFF),
     ("show child", lambda o: reverse("children:show_child", args=[o["child"]]), STAFF),
@@ -103,6 +106,7 @@ MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
 # Views that answer POST only: allowed roles get the page back (a form with errors),
 # the others 404, and everyone 405 for a GET.
 POST_ONLY: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
+    ("print letter", lambda o: reverse("core:print_letter", args=[o["letter"]]), {A, L}),
     (
         "decide referral",
         lambda o: reverse("triage:decide_referral", args=[o["referral"]]),
@@ -122,7 +126,25 @@ def _objects(team: Team) -> Objects:
         "entry": entry.pk,
         "check_in": CheckInFactory.create(entry=entry).pk,
         "resource": ResourceFactory.create(team=team).pk,
+        "letter": _letter(team, child).pk,
     }
+
+
+def _letter(team: Team, child: Child) -> OutboxMessage:
+    carer = CarerFactory.create(child=child, address="1 Stryd Fawr\nAbertawe\nSA1 1AA")
+    now = timezone.now()
+    return OutboxMessage.objects.create(
+        team=team,
+        carer=carer,
+        channel=MessageChannel.LETTER,
+        template="test.letter",
+        subject="Your request for help",
+        body="Dear family",
+        dedupe_key=f"matrix-letter-{carer.pk}",
+        status=MessageStatus.FOR_PRINT,
+        send_after=now,
+        next_attempt_at=now,
+    )
 
 
 @pytest.mark.django_db
