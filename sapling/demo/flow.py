@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.children.models import Child
-from sapling.core.models import MessageStatus, OutboxMessage
+from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.referrals.intake import submit_referral
 from sapling.referrals.models import OccupationalArea, Referral, ReferralEvent, Route, Source
 from sapling.triage.decisions import decide, recommendation_for
@@ -45,6 +45,7 @@ BOOKING_LEAD_WEEKS = (8, 6)
 VALIDATED_AWAY = 0.3
 WEEKLY_WITHDRAWAL = 0.004
 UNTRIAGED_DAYS = 10
+NEWEST_LETTERS = 6
 
 # Before the redesign every accepted request joined the one specialist list.
 OLD_TIERS = "[tiers]\ntargeted = 1\nspecialist = 2\n"
@@ -386,7 +387,15 @@ def _set_times(model: type, field: str, times: dict[int, dt.datetime]) -> None:
 
 
 def _mark_history_sent(team: Team) -> None:
-    """Letters of the past went out long ago: the outbox holds nothing from history."""
+    """Letters of the past went out long ago; the newest few wait on the print list."""
+    newest_letters = list(
+        OutboxMessage.objects.filter(
+            team=team, status=MessageStatus.QUEUED, channel=MessageChannel.LETTER
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:NEWEST_LETTERS]
+    )
+    OutboxMessage.objects.filter(pk__in=newest_letters).update(status=MessageStatus.FOR_PRINT)
     OutboxMessage.objects.filter(team=team, status=MessageStatus.QUEUED).update(
         status=MessageStatus.SENT
     )
