@@ -7,6 +7,8 @@ sapling import-areas    load small areas, deprivation and postcodes
 sapling load-demo       (re)build the synthetic demo service (--reset, --seed, --children)
 sapling send-due        send every due message: waiting-well links, resources, letters
 sapling snapshot-waitlist  keep this week's waiting-list snapshot for trends
+sapling relookup-areas  look up children saved as "area unknown" after loading postcodes
+sapling simulate --scenario FILE [--json]  project a waiting-list scenario
 sapling <other>         any other Django management command
 """
 
