@@ -8,10 +8,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from sapling.groups.models import Resource
-from sapling.referrals.models import Referral
 from sapling.triage.models import Pathway
 from sapling.waitlist.models import CheckIn, WaitlistEntry
-from tests.factories import ChildFactory, TeamFactory
+from tests.factories import ReferralFactory, TeamFactory
 
 
 class PathwayFactory(DjangoModelFactory[Pathway]):
@@ -24,26 +23,14 @@ class PathwayFactory(DjangoModelFactory[Pathway]):
     name = factory.Sequence(lambda n: f"Pathway {n}")
 
 
-class WaitlistReferralFactory(DjangoModelFactory[Referral]):
-    class Meta:
-        model = Referral
-
-    team = factory.SubFactory(TeamFactory)
-    child = factory.SubFactory(ChildFactory, team=factory.SelfAttribute("..team"))
-    reference = factory.Sequence(lambda n: f"WL{n:08d}")
-    route = "letter"
-    source = "parent"
-    received_on = dt.date(2025, 1, 6)
-    reasons = ["handwriting"]
-    status = "waiting"
-
-
 class WaitlistEntryFactory(DjangoModelFactory[WaitlistEntry]):
     class Meta:
         model = WaitlistEntry
 
     team = factory.SubFactory(TeamFactory)
-    referral = factory.SubFactory(WaitlistReferralFactory, team=factory.SelfAttribute("..team"))
+    referral = factory.SubFactory(
+        ReferralFactory, team=factory.SelfAttribute("..team"), status="waiting"
+    )
     child = factory.LazyAttribute(lambda entry: entry.referral.child)
     tier = "targeted"
     priority = "routine"
