@@ -13,7 +13,7 @@ from sapling.children.models import Channel, Relationship
 from sapling.core.forms import SaplingForm
 from sapling.core.validators import normalise_nhs_number, normalise_postcode
 from sapling.core.widgets import NHSDateField
-from sapling.referrals import consent
+from sapling.referrals import consent, intake
 from sapling.referrals.models import (
     ConsentBy,
     OccupationalArea,
@@ -130,19 +130,9 @@ class StaffReferralForm(ChildDetailsForm):
         error_messages={"required": _("A referral needs consent: confirm it has been given")},
     )
 
+    # The referral's own fields that staff enter; the public form adds the other two.
     REFERRAL_FIELDS = [
-        "received_on",
-        "reasons",
-        "description",
-        "setting",
-        "others_involved",
-        "referrer_name",
-        "referrer_role",
-        "referrer_organisation",
-        "referrer_email",
-        "referrer_phone",
-        "consent_by",
-        "consent_given",
+        name for name in intake.REFERRAL_FIELDS if name not in {"contact_preference", "school_name"}
     ]
 
     def __init__(self, *args: Any, child: Any = None, **kwargs: Any) -> None:
