@@ -1,0 +1,335 @@
+"""The planning engine's first calibration, from the team's own waiting list.
+
+Everything is measured over the last 52 weeks (the 364 days up to and including today):
+
+- arrivals: entries whose clock started in the window, per tier and priority, / 52;
+- capacity delivered: clock stops in the window (first group session or first specialist
+  contact), per tier, / 52. Groups and specialist care are not built yet, so first
+  contacts are the only delivered capacity Sapling records;
+- withdrawals: entries ended in the window (any end reason: withdrawn, no longer needed,
+  moved away, not brought, validation) / 52, divided by the class's average list size over
+  the window. That is a weekly hazard, the chance a waiting child leaves unseen in a week,
+  which is what the engine's ``withdrawal`` means;
+- the current list: open entries by completed weeks waited, the engine's starting list.
+
+The database does the counting (a few GROUP BY queries by date); Python folds the dated
+counts into rates, as ``sapling.waitlist.figures`` does. The planning package stays free of
+Django: this module only hands it a plain dict that ``scenario_from_dict`` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
+from sapling.accounts.models import Membership, Team
+from sapling.core.roles import CLINICAL
+from sapling.planning.capacity import clinician_capacity
+from sapling.reports.metrics import completed_weeks
+from sapling.triage.models import LiveOrder, TriageDecision
+from sapling.triage.settings_store import live_order_for
+from sapling.waitlist.models import WaitlistEntry
+
+WINDOW_WEEKS = 52
+TIERS = ("targeted", "specialist")  # the tiers that have a waiting list
+PRIORITIES = ("urgent", "soon", "routine")  # most urgent first, as the engine expects
+# Below this many events a rate rests on too little data to plan with unchallenged.
+THIN = 30
+# The engine refuses a share of 1 (its factor, -ln(1-q), is infinite); Wales's "everyone
+# within the target" is carried as this.
+MAX_SHARE = 0.999
+ENGINE_ORDER: dict[str, str] = {LiveOrder.PLAIN: "priority", LiveOrder.NEED_ADJUSTED: "need"}
+
+Class = tuple[str, str]  # (tier, priority)
+Dated = dict[Class, list[tuple[dt.date, int]]]
+
+
+@dataclass(frozen=True)
+class ClassFigures:
+    """One tier and priority: the counts over the window and the rates made from them."""
+
+    tier: str
+    priority: str
+    arrivals: int  # clocks started in the window
+    stopped: int  # clocks stopped (first contact) in the window
+    ended: int  # taken off unseen in the window, any end reason
+    average_list: float  # children waiting, averaged over the window's 52 week-ends
+    waiting_now: int
+    arrival_rate: float  # children a week
+    withdrawal_rate: float  # weekly chance a waiting child leaves unseen
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the team's data says, with the counts behind each rate, for the lead to check."""
+
+    team: str
+    today: dt.date
+    window_start: dt.date  # first day counted
+    classes: dict[Class, ClassFigures]
+    capacity: dict[str, float]  # per tier, first contacts a week
+    stops: dict[str, dict[str, int]]  # per tier, clock stops in the window by stop reason
+    current_list: dict[Class, dict[int, int]]  # {completed weeks waited: children}
+    target_weeks: int
+    target_share: float
+    live_order: str  # as the team has it: "plain" or "need_adjusted"
+    order: str  # the engine's name for it
+    clinicians: int  # active members in clinical roles
+    wte: float
+    clinical_hours: float  # a week, as recorded on memberships
+    capacity_from_wte: float  # clinician_capacity(wte) with its defaults, for comparison
+    triage_outcomes: dict[str, int]  # referrals decided in the window, by outcome
+    warnings: tuple[str, ...] = field(default=())
+    tiers: tuple[str, ...] = TIERS
+    priorities: tuple[str, ...] = PRIORITIES
+
+    def list_size(self) -> int:
+        return sum(sum(bands.values()) for bands in self.current_list.values())
+
+    def to_scenario_dict(self, weeks: int = 104, max_weeks: int = 104) -> dict[str, Any]:
+        """A baseline scenario as ``scenario_from_dict`` reads it: today's service, unchanged."""
+        data: dict[str, Any] = {
+            "name": f"Calibrated baseline: {self.team} on {self.today.isoformat()}",
+            "priorities": list(self.priorities),
+            "tiers": list(self.tiers),
+            "weeks": weeks,
+            "max_weeks": max_weeks,
+            "start_week_of_year": min((self.today.timetuple().tm_yday - 1) // 7, 51),
+            "order": self.order,
+            "target": {
+                "weeks": float(self.target_weeks),
+                "share": min(self.target_share, MAX_SHARE),
+            },
+            "arrivals": self._grid(lambda c: c.arrival_rate),
+            "capacity": {tier: self.capacity[tier] for tier in self.tiers},
+            "withdrawal": self._grid(lambda c: c.withdrawal_rate),
+            "initial_list": {
+                tier: {p: self._dense(tier, p) for p in self.priorities} for tier in self.tiers
+            },
+        }
+        if self.order == "need":
+            data["need_weights"] = _priority_first_weights(self.priorities, max_weeks)
+        return data
+
+    def _grid(self, value: Any) -> dict[str, dict[str, float]]:
+        return {
+            tier: {p: float(value(self.classes[tier, p])) for p in self.priorities}
+            for tier in self.tiers
+        }
+
+    def _dense(self, tier: str, priority: str) -> list[float]:
+        # Counts by week waited; scenario_from_dict folds anything past max_weeks into the
+        # top band.
+        bands = self.current_list.get((tier, priority), {})
+        counts = [0.0] * (max(bands, default=-1) + 1)
+        for week, n in bands.items():
+            counts[week] = float(n)
+        return counts
+
+
+def _priority_first_weights(priorities: tuple[str, ...], max_weeks: int) -> dict[str, float]:
+    """Need weights that make the engine's "need" order serve priority first.
+
+    The team's need-adjusted order is priority, then need score, then longest wait. The
+    engine has no need-score dimension, so within a class it can only serve the longest
+    wait first; weights steeper than the deepest band keep priority in charge.
+    """
+    step = float(max_weeks + 2)
+    top = len(priorities) - 1
+    return {p: step ** (top - i) for i, p in enumerate(priorities)}
+
+
+# --- the queries ------------------------------------------------------------------------
+
+
+def calibrate(team: Team, *, today: dt.date) -> Calibration:
+    """The team's rates over the 52 weeks up to ``today``, with warnings where data is thin."""
+    window_start = today - dt.timedelta(weeks=WINDOW_WEEKS) + dt.timedelta(days=1)
+    entries = WaitlistEntry.objects.for_team(team).filter(tier__in=TIERS).order_by()
+    starts = _dated(entries.values_list("tier", "priority", "clock_start").annotate(n=Count("pk")))
+    exits = _exits(entries)
+    current = _current_list(entries, today)
+    classes = {
+        (tier, p): _class_figures(tier, p, starts, exits, current, window_start, today)
+        for tier in TIERS
+        for p in PRIORITIES
+    }
+    stops = _stops(entries, window_start, today)
+    staff = _staff(team)
+    live = live_order_for(team)
+    calibration = Calibration(
+        team=team.name,
+        today=today,
+        window_start=window_start,
+        classes=classes,
+        capacity={tier: sum(stops[tier].values()) / WINDOW_WEEKS for tier in TIERS},
+        stops=stops,
+        current_list=current,
+        target_weeks=int(team.target_weeks),
+        target_share=float(team.target_share),
+        live_order=str(live),
+        order=ENGINE_ORDER.get(live, "priority"),
+        clinicians=staff["n"] or 0,
+        wte=float(staff["wte"] or 0),
+        clinical_hours=float(staff["hours"] or 0),
+        capacity_from_wte=clinician_capacity(float(staff["wte"] or 0)),
+        triage_outcomes=_triage_outcomes(team, window_start, today),
+    )
+    first = min((rows[0][0] for rows in starts.values() if rows), default=None)
+    return _with_warnings(calibration, first)
+
+
+def _dated(rows: Any) -> Dated:
+    """{(tier, priority): [(date, n), ...] sorted by date} from (tier, priority, date, n) rows."""
+    found: Dated = defaultdict(list)
+    for tier, priority, day, n in rows:
+        if day is not None:
+            found[tier, priority].append((day, n))
+    for dated in found.values():
+        dated.sort()
+    return found
+
+
+def _exits(entries: Any) -> dict[str, Dated]:
+    """Clock stops and endings by date: one query. An entry leaves the list once, either way."""
+    rows = (
+        entries.exclude(clock_stopped_on__isnull=True, ended_on__isnull=True)
+        .annotate(left_on=Coalesce("clock_stopped_on", "ended_on"))
+        .values_list("tier", "priority", "left_on", "ended_on")
+        .annotate(n=Count("pk"))
+    )
+    stopped: list[tuple[str, str, dt.date, int]] = []
+    ended: list[tuple[str, str, dt.date, int]] = []
+    for tier, priority, left_on, ended_on, n in rows:
+        (stopped if ended_on is None else ended).append((tier, priority, left_on, n))
+    return {"stopped": _dated(stopped), "ended": _dated(ended)}
+
+
+def _current_list(entries: Any, today: dt.date) -> dict[Class, dict[int, int]]:
+    """Open entries by completed weeks waited: grouped by clock start, folded here."""
+    rows = entries.open().values_list("tier", "priority", "clock_start").annotate(n=Count("pk"))
+    found: dict[Class, dict[int, int]] = defaultdict(dict)
+    for tier, priority, start, n in rows:
+        week = completed_weeks((today - start).days)
+        found[tier, priority][week] = found[tier, priority].get(week, 0) + n
+    return {key: dict(sorted(bands.items())) for key, bands in found.items()}
+
+
+def _stops(entries: Any, window_start: dt.date, today: dt.date) -> dict[str, dict[str, int]]:
+    rows = (
+        entries.filter(clock_stopped_on__range=(window_start, today))
+        .values_list("tier", "stop_reason")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[str, dict[str, int]] = {tier: {} for tier in TIERS}
+    for tier, reason, n in rows:
+        found[tier][reason or "unrecorded"] = n
+    return found
+
+
+def _staff(team: Team) -> dict[str, Any]:
+    # Leads and support workers give clinical time too (a lead's caseload, a support
+    # worker's groups), so every clinical role counts.
+    members = Membership.objects.filter(team=team, active=True, role__in=CLINICAL)
+    return members.aggregate(n=Count("pk"), wte=Sum("wte"), hours=Sum("clinical_hours_per_week"))
+
+
+def _triage_outcomes(team: Team, window_start: dt.date, today: dt.date) -> dict[str, int]:
+    """The tier mix at triage, including those never listed (universal, declined)."""
+    rows = (
+        TriageDecision.objects.filter(
+            referral__team=team, created_at__date__range=(window_start, today)
+        )
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("referral", distinct=True))
+    )
+    return {outcome: n for outcome, n in rows}
+
+
+# --- folding counts into rates ------------------------------------------------------------
+
+
+def _in_window(dated: list[tuple[dt.date, int]], start: dt.date, end: dt.date) -> int:
+    return sum(n for day, n in dated if start <= day <= end)
+
+
+def _count_by(dated: list[tuple[dt.date, int]], days: list[dt.date]) -> list[int]:
+    """How many of the dated events happened on or before each of ``days``."""
+    dates = [day for day, _ in dated]
+    running = list(accumulate(n for _, n in dated))
+    return [running[i - 1] if (i := bisect_right(dates, day)) else 0 for day in days]
+
+
+def _average_list(
+    starts: list[tuple[dt.date, int]], exits: list[tuple[dt.date, int]], today: dt.date
+) -> float:
+    """The list size at the end of each of the window's 52 weeks, averaged.
+
+    Waiting on a day means the clock had started and the child had not yet left.
+    """
+    days = [today - dt.timedelta(weeks=k) for k in range(WINDOW_WEEKS)]
+    started, left = _count_by(starts, days), _count_by(exits, days)
+    return sum(s - e for s, e in zip(started, left, strict=True)) / WINDOW_WEEKS
+
+
+def _class_figures(
+    tier: str,
+    priority: str,
+    starts: Dated,
+    exits: dict[str, Dated],
+    current: dict[Class, dict[int, int]],
+    window_start: dt.date,
+    today: dt.date,
+) -> ClassFigures:
+    key = (tier, priority)
+    stopped, ended = exits["stopped"].get(key, []), exits["ended"].get(key, [])
+    average = _average_list(starts.get(key, []), sorted(stopped + ended), today)
+    arrivals = _in_window(starts.get(key, []), window_start, today)
+    ended_count = _in_window(ended, window_start, today)
+    return ClassFigures(
+        tier=tier,
+        priority=priority,
+        arrivals=arrivals,
+        stopped=_in_window(stopped, window_start, today),
+        ended=ended_count,
+        average_list=average,
+        waiting_now=sum(current.get(key, {}).values()),
+        arrival_rate=arrivals / WINDOW_WEEKS,
+        # Cap at 1: a class that was almost never waiting cannot lose more than everyone.
+        withdrawal_rate=min(ended_count / WINDOW_WEEKS / average, 1.0) if average > 0 else 0.0,
+    )
+
+
+def _with_warnings(calibration: Calibration, first_start: dt.date | None) -> Calibration:
+    found: list[str] = []
+    if first_start is None or first_start > calibration.window_start:
+        found.append("The list has less than 52 weeks of history, so every weekly rate is too low.")
+    for (tier, priority), figures in calibration.classes.items():
+        if figures.arrivals < THIN:
+            found.append(
+                f"Only {figures.arrivals} {priority} {tier} arrivals in 52 weeks: "
+                f"the arrival rate is rough (fewer than {THIN})."
+            )
+        if figures.ended and figures.average_list == 0:
+            found.append(f"{priority.capitalize()} {tier}: endings but no list to divide by.")
+    for tier in calibration.tiers:
+        seen = sum(calibration.stops[tier].values())
+        if seen < THIN:
+            found.append(
+                f"Only {seen} first contacts in {tier} in 52 weeks: "
+                f"capacity delivered is rough (fewer than {THIN})."
+            )
+    if calibration.target_share > MAX_SHARE:
+        found.append(
+            f"The team's target share of {calibration.target_share:g} is planned as "
+            f"{MAX_SHARE:g}: the engine needs a share below 1."
+        )
+    return replace(calibration, warnings=tuple(found))

@@ -1,0 +1,219 @@
+"""Calibrating the planning engine from hand-made waiting-list histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from sapling.accounts.models import Membership, Team, User
+from sapling.planning.engine import project
+from sapling.planning.scenario import scenario_from_dict
+from sapling.reports.calibration import Calibration, calibrate
+from sapling.triage.settings_store import set_live_order
+from sapling.waitlist.models import WaitlistEntry
+from tests.waitlist.factories import WaitlistEntryFactory
+
+TODAY = dt.date(2025, 6, 30)
+RANK = {"urgent": 0, "soon": 1, "routine": 2}
+
+
+def _days(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def _entry(team: Team, tier: str, priority: str, started: int, **fields: Any) -> WaitlistEntry:
+    """An entry whose clock started ``started`` days before TODAY."""
+    return WaitlistEntryFactory.create(
+        team=team,
+        tier=tier,
+        priority=priority,
+        priority_rank=RANK[priority],
+        clock_start=_days(started),
+        **fields,
+    )
+
+
+def _stopped(team: Team, tier: str, priority: str, started: int, stopped: int) -> None:
+    reason = "group_session" if tier == "targeted" else "specialist_contact"
+    _entry(
+        team,
+        tier,
+        priority,
+        started,
+        status="seen",
+        clock_stopped_on=_days(stopped),
+        stop_reason=reason,
+    )
+
+
+def _ended(team: Team, tier: str, priority: str, started: int, ended: int, why: str) -> None:
+    _entry(team, tier, priority, started, status="ended", ended_on=_days(ended), end_reason=why)
+
+
+@pytest.fixture
+def history(team: Team, other_team: Team) -> Team:
+    # Targeted routine: 3 open from 10 weeks ago, 2 seen (started 20 weeks ago, seen 5 weeks
+    # ago), 1 open from 60 weeks ago and 1 seen 56 weeks ago: the last two arrived earlier.
+    for _ in range(3):
+        _entry(team, "targeted", "routine", 70)
+    for _ in range(2):
+        _stopped(team, "targeted", "routine", 140, 35)
+    _entry(team, "targeted", "routine", 420)
+    _stopped(team, "targeted", "routine", 560, 392)
+    # Targeted soon: the first day of the window counts, the day before does not.
+    _entry(team, "targeted", "soon", 363)
+    _entry(team, "targeted", "soon", 364)
+    # Specialist soon: 4 waiting since before the window; one withdrawn 73 days ago, one
+    # removed at validation 3 days ago; and one ended long before the window.
+    for _ in range(2):
+        _entry(team, "specialist", "soon", 700)
+    _ended(team, "specialist", "soon", 700, 73, "withdrawn")
+    _ended(team, "specialist", "soon", 700, 3, "validation")
+    _ended(team, "specialist", "soon", 700, 420, "moved_away")
+    # Specialist urgent: seen today, which is inside the window.
+    _stopped(team, "specialist", "urgent", 7, 0)
+    # Another team's children never count.
+    for _ in range(5):
+        _entry(other_team, "targeted", "routine", 14)
+    return team
+
+
+def test_arrival_rates_count_clock_starts_in_the_window(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+
+    routine = calibration.classes["targeted", "routine"]
+    assert routine.arrivals == 5
+    assert routine.arrival_rate == pytest.approx(5 / 52)
+    assert calibration.classes["targeted", "soon"].arrivals == 1
+    assert calibration.classes["specialist", "soon"].arrivals == 0
+    assert calibration.classes["specialist", "urgent"].arrival_rate == pytest.approx(1 / 52)
+    assert calibration.window_start == _days(363)
+
+
+def test_capacity_is_clock_stops_in_the_window_per_tier(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+
+    assert calibration.capacity == {
+        "targeted": pytest.approx(2 / 52),
+        "specialist": pytest.approx(1 / 52),
+    }
+    assert calibration.stops == {
+        "targeted": {"group_session": 2},
+        "specialist": {"specialist_contact": 1},
+    }
+    assert calibration.classes["targeted", "routine"].stopped == 2
+
+
+def test_withdrawal_is_a_weekly_hazard_over_the_average_list(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+
+    soon = calibration.classes["specialist", "soon"]
+    # Any end reason counts; the ending 60 weeks ago does not.
+    assert soon.ended == 2
+    # At the window's 52 week-ends: 2 always waiting, the one withdrawn 73 days ago at 41
+    # of them, the one removed 3 days ago at 51 of them (gone by today).
+    assert soon.average_list == pytest.approx((2 * 52 + 41 + 51) / 52)
+    assert soon.withdrawal_rate == pytest.approx(2 / 196)
+    assert calibration.classes["targeted", "routine"].withdrawal_rate == 0
+
+
+def test_current_list_by_completed_weeks(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+
+    assert calibration.current_list["targeted", "routine"] == {10: 3, 60: 1}
+    assert calibration.current_list["targeted", "soon"] == {51: 1, 52: 1}
+    assert calibration.current_list["specialist", "soon"] == {100: 2}
+    assert calibration.list_size() == 8
+    assert calibration.classes["specialist", "soon"].waiting_now == 2
+
+
+def test_a_handful_of_queries(history: Team, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(8):
+        calibrate(history, today=TODAY)
+
+
+def test_target_staff_and_order_come_from_the_team(
+    history: Team, clinician: User, lead: User, administrator: User
+) -> None:
+    Team.objects.filter(pk=history.pk).update(target_weeks=18, target_share=Decimal("0.92"))
+    Membership.objects.filter(user=clinician).update(
+        wte=Decimal("0.8"), clinical_hours_per_week=Decimal("22.5")
+    )
+    Membership.objects.filter(user=lead).update(
+        wte=Decimal("0.5"), clinical_hours_per_week=Decimal("7.5")
+    )
+    history.refresh_from_db()
+
+    calibration = calibrate(history, today=TODAY)
+
+    assert (calibration.target_weeks, calibration.target_share) == (18, 0.92)
+    # Administrators give no clinical time.
+    assert calibration.clinicians == 2
+    assert calibration.wte == pytest.approx(1.3)
+    assert calibration.clinical_hours == pytest.approx(30.0)
+    assert (calibration.live_order, calibration.order) == ("plain", "priority")
+    assert calibration.to_scenario_dict()["target"] == {"weeks": 18.0, "share": 0.92}
+
+
+def test_need_adjusted_order_still_serves_priority_first(history: Team) -> None:
+    set_live_order(team=history, live_order="need_adjusted")
+
+    calibration = calibrate(history, today=TODAY)
+    data = calibration.to_scenario_dict()
+
+    assert (calibration.live_order, data["order"]) == ("need_adjusted", "need")
+    weights = data["need_weights"]
+    # A class just arrived outranks the next class at the deepest band (105 weeks' worth).
+    assert weights["urgent"] > weights["soon"] * 105
+    assert weights["soon"] > weights["routine"] * 105
+    assert scenario_from_dict(data).order == "need"
+
+
+def _check_runs(calibration: Calibration) -> None:
+    scenario = scenario_from_dict(calibration.to_scenario_dict(weeks=52))
+    assert scenario.tiers == ("targeted", "specialist")
+    assert scenario.priorities == ("urgent", "soon", "routine")
+    result = project(scenario, mode="expected")
+
+    assert result.initial_size == pytest.approx(calibration.list_size())
+    assert result.list_size.shape == (1, 52)
+    # The first week's list is today's, plus that week's arrivals, less those seen or gone.
+    moved = result.arrivals[0, 0] - result.served[0, 0] - result.withdrawn[0, 0]
+    assert result.list_size[0, 0] == pytest.approx(calibration.list_size() + moved, rel=1e-5)
+
+
+def test_the_scenario_dict_builds_and_projects(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+    data = calibration.to_scenario_dict()
+
+    assert data["arrivals"]["targeted"]["routine"] == pytest.approx(5 / 52)
+    assert data["withdrawal"]["specialist"]["soon"] == pytest.approx(2 / 196)
+    assert data["initial_list"]["targeted"]["routine"][10] == 3
+    # Wales's "everyone within the target" is planned as 0.999, and the lead is told.
+    assert data["target"]["share"] == 0.999
+    assert any("planned as 0.999" in warning for warning in calibration.warnings)
+    _check_runs(calibration)
+
+
+def test_an_empty_team_still_gives_a_scenario(team: Team) -> None:
+    calibration = calibrate(team, today=TODAY)
+
+    assert calibration.list_size() == 0
+    assert any("less than 52 weeks of history" in w for w in calibration.warnings)
+    _check_runs(calibration)
+
+
+def test_thin_data_is_flagged_class_by_class(team: Team) -> None:
+    _entry(team, "targeted", "routine", 400)  # history reaches back past the window
+    for day in range(30):
+        _entry(team, "targeted", "routine", 7 + day)
+
+    warnings = calibrate(team, today=TODAY).warnings
+
+    assert not any("routine targeted arrivals" in w for w in warnings)
+    assert "Only 0 urgent targeted arrivals in 52 weeks" in " ".join(warnings)
+    assert any("Only 0 first contacts in specialist" in w for w in warnings)
+    assert not any("less than 52 weeks of history" in w for w in warnings)
