@@ -20,6 +20,7 @@ urlpatterns = [
     path("triage/", include("sapling.triage.urls")),
     path("waiting-list/", include("sapling.waitlist.urls")),
     path("resources/", include("sapling.groups.urls")),
+    path("reports/", include("sapling.reports.urls")),
     path("l/<str:token>/", waitlist_views.open_secure_link, name="open_secure_link"),
     path("django-admin/", admin.site.urls),
     path("", include("sapling.core.urls")),

@@ -20,6 +20,7 @@ NAVIGATION = [
     (lambda: _("Waiting list"), "waitlist:list_entries", "waitlist.view"),
     (lambda: _("Resources"), "groups:list_resources", "resources.manage"),
     (lambda: _("Letters and messages"), "core:list_messages", "messages.manage"),
+    (lambda: _("Planning"), "reports:show_planning", "planning.view"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
 ]
 

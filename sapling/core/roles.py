@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "team.view": STAFF | {Role.PARTNER, Role.COMMISSIONER},
     "team.configure": frozenset({Role.LEAD}),
     "messages.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
+    "planning.view": frozenset({Role.LEAD}),
 }
 
 

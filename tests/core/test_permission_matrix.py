@@ -39,6 +39,7 @@ Objects = dict[str, int]
 MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
     ("home", lambda o: reverse("core:home"), set(ALL_ROLES)),
     ("letters and messages", lambda o: reverse("core:list_messages"), {A, L}),
+    ("capacity planning", lambda o: reverse("reports:show_planning"), {L}),
     ("find children", lambda o: reverse("children:find_children"), STAFF),
     ("add child", lambda o: reverse("children:add_child"), STAFF),
     ("show child", lambda o: reverse("children:show_child", args=[o["child"]]), STAFF),
@@ -217,6 +218,7 @@ def test_every_url_with_a_view_is_in_the_matrix() -> None:
         "triage",
         "waitlist",
         "groups",
+        "reports",
     }
     found = set()
     for namespace, (_, resolver) in get_resolver().namespace_dict.items():

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sapling.accounts.models import Team, User
+from sapling.reports import planning
+from sapling.reports.calibration import calibrate
+from sapling.reports.planning import WhatIf
+from tests.conftest import logged_in
+from tests.waitlist.factories import WaitlistEntryFactory
+
+URL = "/reports/planning/"
+
+
+def _list(team: Team, waiting: int, seen: int) -> None:
+    today = timezone.localdate()
+    for n in range(waiting):
+        WaitlistEntryFactory.create(
+            team=team, tier="specialist", clock_start=today - dt.timedelta(days=7 * (n % 30))
+        )
+    for n in range(seen):
+        start = today - dt.timedelta(days=200 + n)
+        WaitlistEntryFactory.create(
+            team=team,
+            tier="specialist",
+            clock_start=start,
+            status="seen",
+            clock_stopped_on=start + dt.timedelta(days=90),
+            stop_reason="specialist_contact",
+        )
+
+
+@pytest.mark.django_db
+def test_the_lead_sees_the_calibration_and_the_baseline(lead: User, team: Team) -> None:
+    _list(team, waiting=40, seen=20)
+    html = logged_in(lead).get(URL).content.decode()
+    assert "From your own data" in html
+    assert "Specialist, routine" in html
+    assert "If nothing changes" in html
+    assert "The data is thin in places" in html  # 40 arrivals spread thinly
+
+
+@pytest.mark.django_db
+def test_more_capacity_shortens_the_projected_list(lead: User, team: Team) -> None:
+    _list(team, waiting=40, seen=20)
+    html = logged_in(lead).get(URL, {"extra_specialist": "5"}).content.decode()
+    assert "With your change" in html
+
+    base = planning.baseline(calibrate(team, today=timezone.localdate()))
+    before = planning.checkpoints(planning.run(base))
+    after = planning.checkpoints(planning.run(planning.apply(base, WhatIf(extra_specialist=5))))
+    assert after[-1].list_size < before[-1].list_size
+    assert after[-1].median_wait <= before[-1].median_wait
+
+
+@pytest.mark.django_db
+def test_bad_numbers_are_explained_and_the_baseline_still_shows(lead: User, team: Team) -> None:
+    response = logged_in(lead).get(URL, {"extra_specialist": "-3", "share_to_targeted": "150"})
+    html = response.content.decode()
+    assert "nhsuk-error-summary" in html
+    assert "If nothing changes" in html
+    assert "With your change" not in html
+
+
+@pytest.mark.django_db
+def test_only_the_lead_plans(clinician: User) -> None:
+    assert logged_in(clinician).get(reverse("reports:show_planning")).status_code == 404
