@@ -288,7 +288,9 @@ def open_secure_link(request: HttpRequest, token: str) -> HttpResponse:
     """/l/<token>/: check the token, keep the link in the session, and leave the token URL.
 
     The token never stays in the address bar, the history or a Referer header: the page
-    the family answers on has no token in its URL (security catalogue D5/D6).
+    the family answers on has no token in its URL (security catalogue D5/D6). That page
+    keeps the site's same-origin referrer policy: with no-referrer, browsers send
+    "Origin: null" with the form and Django's CSRF check refuses the answer.
     """
     if _rate_limited(request):
         response = render(request, "waitlist/link_problem.jinja", {"problem": "rate"}, status=429)
@@ -311,7 +313,7 @@ def answer_check_in(request: HttpRequest) -> HttpResponse:
     try:
         link = checkins.live_link(link_pk)
     except LinkUsed:
-        return _no_referrer(render(request, "waitlist/check_in_received.jinja", {"again": True}))
+        return render(request, "waitlist/check_in_received.jinja", {"again": True})
     except LinkError as error:
         return _link_problem(request, error)
     check_in = checkins.check_in_for(link)
@@ -320,15 +322,13 @@ def answer_check_in(request: HttpRequest) -> HttpResponse:
         try:
             checkins.answer_check_in(link=link, **form.cleaned_data)
         except LinkUsed:
-            return _no_referrer(
-                render(request, "waitlist/check_in_received.jinja", {"again": True})
-            )
+            return render(request, "waitlist/check_in_received.jinja", {"again": True})
         except LinkError as error:
             return _link_problem(request, error)
         request.session[SESSION_ANSWERED] = form.cleaned_data["answer"]
-        return _no_referrer(redirect("waitlist:check_in_received"))
+        return redirect("waitlist:check_in_received")
     context = {"form": form, "first_name": checkins.first_name(check_in.entry)}
-    return _no_referrer(render(request, "waitlist/answer_check_in.jinja", context))
+    return render(request, "waitlist/answer_check_in.jinja", context)
 
 
 @require_GET
@@ -336,4 +336,4 @@ def answer_check_in(request: HttpRequest) -> HttpResponse:
 def check_in_received(request: HttpRequest) -> HttpResponse:
     answer = request.session.pop(SESSION_ANSWERED, None)
     context = {"again": answer is None, "answer": answer}
-    return _no_referrer(render(request, "waitlist/check_in_received.jinja", context))
+    return render(request, "waitlist/check_in_received.jinja", context)

@@ -292,11 +292,6 @@ def test_every_public_page_is_accessible(visits: Visits, page: Page, check_in_li
     visits.report()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Referrer-Policy: no-referrer on the check-in page makes the browser send "
-    "`Origin: null`, which Django's CSRF check refuses (403), so no answer can be sent",
-)
 def test_a_family_answers_their_check_in_in_the_browser(
     visits: Visits, page: Page, check_in_link: str
 ) -> None:
