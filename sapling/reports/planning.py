@@ -65,6 +65,36 @@ def checkpoints(result: Result) -> list[Checkpoint]:
     ]
 
 
+# Enough replications for steady 5-95% bands, few enough to answer within a request.
+REPLICATIONS = 200
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """The 5-95% range over replications at the end of the projection."""
+
+    list_size: Band
+    median_wait: Band
+
+
+def uncertainty(scenario: Scenario) -> Uncertainty:
+    """The stochastic range for the final week; a fixed seed gives the same page each time."""
+    result = project(scenario, mode="stochastic", replications=REPLICATIONS, seed=SEED)
+    final = result.summary()["final_week"]
+    assert isinstance(final, dict)
+    return Uncertainty(
+        list_size=Band(final["list_size"]["low"], final["list_size"]["high"]),
+        median_wait=Band(final["median_wait"]["low"], final["median_wait"]["high"]),
+    )
+
+
 def first_target_week(result: Result) -> int | None:
     week = int(np.asarray(result.first_target_week())[0])
     return None if week < 0 else week

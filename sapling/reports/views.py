@@ -22,12 +22,15 @@ def show_planning(request: TeamRequest) -> HttpResponse:
     base_result = planning.run(base)
     what_if = form.what_if() if form.is_valid() else planning.WhatIf()
     changed = None if what_if.is_baseline() else planning.run(planning.apply(base, what_if))
+    changed_scenario = None if what_if.is_baseline() else planning.apply(base, what_if)
     context = {
         "calibration": calibration,
         "form": form,
         "baseline": planning.checkpoints(base_result),
         "baseline_met": planning.first_target_week(base_result),
+        "baseline_range": planning.uncertainty(base),
         "changed": planning.checkpoints(changed) if changed else None,
         "changed_met": planning.first_target_week(changed) if changed else None,
+        "changed_range": planning.uncertainty(changed_scenario) if changed_scenario else None,
     }
     return render(request, "reports/show_planning.jinja", context)

@@ -42,6 +42,7 @@ def test_the_lead_sees_the_calibration_and_the_baseline(lead: User, team: Team) 
     assert "Specialist, routine" in html
     assert "If nothing changes" in html
     assert "The data is thin in places" in html  # 40 arrivals spread thinly
+    assert "With chance taken into account" in html
 
 
 @pytest.mark.django_db
@@ -69,3 +70,14 @@ def test_bad_numbers_are_explained_and_the_baseline_still_shows(lead: User, team
 @pytest.mark.django_db
 def test_only_the_lead_plans(clinician: User) -> None:
     assert logged_in(clinician).get(reverse("reports:show_planning")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_range_from_chance_surrounds_the_expected_projection(team: Team) -> None:
+    _list(team, waiting=40, seen=20)
+    base = planning.baseline(calibrate(team, today=timezone.localdate()))
+    expected = planning.checkpoints(planning.run(base))[-1]
+    spread = planning.uncertainty(base)
+    assert spread.list_size.low <= spread.list_size.high
+    assert spread.list_size.low - 5 <= expected.list_size <= spread.list_size.high + 5
+    assert planning.uncertainty(base) == spread  # the same seed, the same page
