@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from sapling.accounts.models import Locality, Membership, Team, User
 from sapling.children.models import Carer, Child, GPCluster, GPPractice, School
+from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.core.roles import Role
 from sapling.referrals.models import Referral
 
@@ -123,3 +125,21 @@ class ReferralFactory(DjangoModelFactory[Referral]):
     reasons = factory.LazyFunction(lambda: ["handwriting"])
     consent_by = "parental_responsibility"
     consent_given = True
+
+
+class LetterFactory(DjangoModelFactory[OutboxMessage]):
+    """A letter to a carer, waiting on the office's print list."""
+
+    class Meta:
+        model = OutboxMessage
+
+    carer = factory.SubFactory(CarerFactory, address="1 Stryd Fawr\nAbertawe\nSA1 1AA")
+    team = factory.LazyAttribute(lambda letter: letter.carer.child.team)
+    channel = MessageChannel.LETTER
+    template = "test.letter"
+    subject = "Your request for help"
+    body = "Dear family,\n\nWe have your request."
+    dedupe_key = factory.Sequence(lambda n: f"test-letter-{n}")
+    status = MessageStatus.FOR_PRINT
+    send_after = factory.LazyFunction(timezone.now)
+    next_attempt_at = factory.LazyFunction(timezone.now)

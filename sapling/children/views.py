@@ -20,7 +20,7 @@ from sapling.children.forms import (
 )
 from sapling.children.models import Carer, Child, GPPractice
 from sapling.children.presenters import child_summary_rows, history_rows
-from sapling.core.audit import record_list_view, record_refused, record_view
+from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
@@ -29,19 +29,11 @@ PAGE_SIZE = 25
 
 
 def _get_child_for_user(request: TeamRequest, pk: int) -> Child:
-    child = Child.objects.for_team(request.team).filter(pk=pk).first()
-    if child is None:
-        record_refused(request, Child, pk)
-        raise Http404("No child found")
-    return child
+    return get_or_refuse(request, Child.objects.for_team(request.team), pk)
 
 
 def _get_carer_for_user(request: TeamRequest, child: Child, pk: int) -> Carer:
-    carer = child.carers.filter(pk=pk).first()
-    if carer is None:
-        record_refused(request, Carer, pk)
-        raise Http404("No carer found")
-    return carer
+    return get_or_refuse(request, child.carers.all(), pk)
 
 
 @require_GET

@@ -7,12 +7,15 @@ this module adds the reads: who looked at what, when and from where, in the same
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -83,3 +86,15 @@ def record_refused(request: HttpRequest, model: type[models.Model], object_pk: o
         object_repr=f"Refused access to {model._meta.verbose_name} {object_pk}",
         details={"event": "refused"},
     )
+
+
+def get_or_refuse(request: HttpRequest, records: QuerySet[M], pk: object) -> M:
+    """The record with this key among `records` (already scoped to what the user may see).
+
+    Anything else is "not found", never "forbidden", and the attempt is recorded.
+    """
+    found = records.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        record_refused(request, records.model, pk)
+        raise Http404(f"No {records.model._meta.verbose_name} found")
+    return found

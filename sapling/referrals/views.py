@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sapling.children.forms import FindChildForm
 from sapling.children.models import Child
-from sapling.core.audit import record_list_view, record_refused, record_view
+from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import StaleEdit
@@ -32,36 +32,22 @@ PAGE_SIZE = 25
 
 
 def _get_referral_for_user(request: TeamRequest, pk: int) -> Referral:
-    referral = Referral.objects.for_team(request.team).select_related("child").filter(pk=pk).first()
-    if referral is None:
-        record_refused(request, Referral, pk)
-        raise Http404("No referral found")
-    return referral
+    return get_or_refuse(
+        request, Referral.objects.for_team(request.team).select_related("child"), pk
+    )
 
 
 def _get_own_referral(request: TeamRequest, pk: int) -> Referral:
     """A partner's own referral; anyone else's is not found, and the attempt is recorded."""
     mine = Referral.objects.for_team(request.team).filter(referred_by=request.user)
-    referral = mine.select_related("child").filter(pk=pk).first()
-    if referral is None:
-        record_refused(request, Referral, pk)
-        raise Http404("No referral found")
-    return referral
+    return get_or_refuse(request, mine.select_related("child"), pk)
 
 
 def _picked_child(request: TeamRequest) -> Child | None:
     raw = request.GET.get("child", "")
     if not raw:
         return None
-    child = (
-        Child.objects.for_team(request.team).current().filter(pk=raw).first()
-        if raw.isdigit()
-        else None
-    )
-    if child is None:
-        record_refused(request, Child, raw)
-        raise Http404("No child found")
-    return child
+    return get_or_refuse(request, Child.objects.for_team(request.team).current(), raw)
 
 
 def _found_children(request: TeamRequest) -> list[Child] | None:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sapling.core.audit import record_list_view, record_refused, record_view
+from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import StaleEdit
@@ -21,11 +21,9 @@ PAGE_SIZE = 50
 
 
 def _get_referral_for_user(request: TeamRequest, pk: int) -> Referral:
-    referral = Referral.objects.for_team(request.team).select_related("child").filter(pk=pk).first()
-    if referral is None:
-        record_refused(request, Referral, pk)
-        raise Http404("No referral found")
-    return referral
+    return get_or_refuse(
+        request, Referral.objects.for_team(request.team).select_related("child"), pk
+    )
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sapling.children.models import Child
-from sapling.core.audit import record_list_view, record_refused, record_view
+from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import StaleEdit
@@ -52,16 +52,10 @@ LINK_WINDOW = 600
 
 
 def _get_entry_for_user(request: TeamRequest, pk: int) -> WaitlistEntry:
-    entry = (
-        WaitlistEntry.objects.for_team(request.team)
-        .select_related("child", "referral", "pathway", "allocated_to", "triaged_by", "team")
-        .filter(pk=pk)
-        .first()
+    entries = WaitlistEntry.objects.for_team(request.team).select_related(
+        "child", "referral", "pathway", "allocated_to", "triaged_by", "team"
     )
-    if entry is None:
-        record_refused(request, WaitlistEntry, pk)
-        raise Http404("No waiting-list entry found")
-    return entry
+    return get_or_refuse(request, entries, pk)
 
 
 def _filtered(request: TeamRequest) -> tuple[FilterForm, Any, str, str]:

@@ -7,17 +7,16 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from sapling.accounts.models import Team
 from sapling.children.models import Child
-from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.core.roles import Role
 from tests.conftest import logged_in
 from tests.factories import (
     CarerFactory,
     ChildFactory,
     GPPracticeFactory,
+    LetterFactory,
     MembershipFactory,
     ReferralFactory,
 )
@@ -127,25 +126,8 @@ def _objects(team: Team) -> Objects:
         "entry": entry.pk,
         "check_in": CheckInFactory.create(entry=entry).pk,
         "resource": ResourceFactory.create(team=team).pk,
-        "letter": _letter(team, child).pk,
+        "letter": LetterFactory.create(carer__child=child).pk,
     }
-
-
-def _letter(team: Team, child: Child) -> OutboxMessage:
-    carer = CarerFactory.create(child=child, address="1 Stryd Fawr\nAbertawe\nSA1 1AA")
-    now = timezone.now()
-    return OutboxMessage.objects.create(
-        team=team,
-        carer=carer,
-        channel=MessageChannel.LETTER,
-        template="test.letter",
-        subject="Your request for help",
-        body="Dear family",
-        dedupe_key=f"matrix-letter-{carer.pk}",
-        status=MessageStatus.FOR_PRINT,
-        send_after=now,
-        next_attempt_at=now,
-    )
 
 
 @pytest.mark.django_db

@@ -3,31 +3,12 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.children.models import Carer, Child
-from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
+from sapling.core.models import MessageStatus
 from tests.conftest import logged_in
-from tests.factories import CarerFactory
-
-
-def _letter(
-    team: Team, carer: Carer, body: str = "Dear family,\n\nWe have your request."
-) -> OutboxMessage:
-    now = timezone.now()
-    return OutboxMessage.objects.create(
-        team=team,
-        carer=carer,
-        channel=MessageChannel.LETTER,
-        template="test.letter",
-        subject="Your request for help",
-        body=body,
-        dedupe_key=f"letter-{carer.pk}",
-        status=MessageStatus.FOR_PRINT,
-        send_after=now,
-        next_attempt_at=now,
-    )
+from tests.factories import CarerFactory, LetterFactory
 
 
 @pytest.fixture
@@ -39,7 +20,7 @@ def carer(child: Child) -> Carer:
 def test_the_office_sees_letters_to_print_and_prints_one_once(
     administrator: User, team: Team, carer: Carer
 ) -> None:
-    letter = _letter(team, carer, body="Score <5 & rising")
+    letter = LetterFactory.create(carer=carer, team=team, body="Score <5 & rising")
     client = logged_in(administrator)
     listing = client.get(reverse("core:list_messages")).content.decode()
     assert "Your request for help" in listing and "Mair" in listing
@@ -60,7 +41,7 @@ def test_the_office_sees_letters_to_print_and_prints_one_once(
 def test_a_letter_to_a_carer_restricted_since_it_was_queued_is_withheld(
     administrator: User, team: Team, carer: Carer
 ) -> None:
-    letter = _letter(team, carer)
+    letter = LetterFactory.create(carer=carer, team=team)
     Carer.objects.filter(pk=carer.pk).update(contact_restriction="do_not_contact")
     response = logged_in(administrator).post(
         reverse("core:print_letter", args=[letter.pk]), follow=True
@@ -74,7 +55,7 @@ def test_a_letter_to_a_carer_restricted_since_it_was_queued_is_withheld(
 def test_another_teams_letter_is_not_found(
     administrator: User, other_team: Team, carer: Carer
 ) -> None:
-    letter = _letter(other_team, carer)
+    letter = LetterFactory.create(carer=carer, team=other_team)
     response = logged_in(administrator).post(reverse("core:print_letter", args=[letter.pk]))
     assert response.status_code == 404
     letter.refresh_from_db()

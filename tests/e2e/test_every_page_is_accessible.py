@@ -28,7 +28,7 @@ from sapling.referrals.models import Referral
 from sapling.triage.decisions import decide
 from sapling.waitlist import checkins
 from sapling.waitlist.models import CheckIn, WaitlistEntry
-from tests.core.test_permission_matrix import MATRIX, Objects, _letter
+from tests.core.test_permission_matrix import MATRIX, Objects
 from tests.e2e.conftest import BrowserErrors
 from tests.factories import (
     PASSWORD,
@@ -36,6 +36,7 @@ from tests.factories import (
     ChildFactory,
     GPClusterFactory,
     GPPracticeFactory,
+    LetterFactory,
     MembershipFactory,
     ReferralFactory,
     SchoolFactory,
@@ -180,7 +181,7 @@ def objects(team: Team, clinician: User, partner: User, settings: Any) -> Object
         "entry": entry.pk,
         "check_in": check_in.pk,
         "resource": ResourceFactory.create(team=team, title="Pencil grips at home").pk,
-        "letter": _letter(team, child).pk,
+        "letter": LetterFactory.create(carer__child=child).pk,
     }
 
 
