@@ -161,16 +161,9 @@ class CheckInAnswerForm(SaplingForm):
 
 
 class RecordCallForm(CheckInAnswerForm):
-    """A clinician records the family's answer, given on the phone."""
+    """A clinician records the family's answer, given on the phone: the same questions."""
 
-    answer = forms.ChoiceField(
-        label=_("What did the family say?"),
-        choices=CheckInAnswer.choices,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Notes from the call"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = _("What did the family say?")
+        self.fields["comment"].label = _("Notes from the call")
