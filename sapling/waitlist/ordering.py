@@ -17,7 +17,8 @@ from django.db.models import F, IntegerField, OrderBy, Value, Window
 from django.db.models.functions import RowNumber
 
 from sapling.accounts.models import Team
-from sapling.triage.models import LiveOrder, TriageSettings
+from sapling.triage.models import LiveOrder
+from sapling.triage.settings_store import live_order_for
 from sapling.waitlist.models import WaitlistEntry, WaitlistEntryQuerySet
 
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -28,11 +29,6 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 
 def live_order(team: Team) -> str:
     """The order the team has made live; plain until the team chooses otherwise."""
-    try:
-        from sapling.triage.settings_store import live_order_for
-    except ImportError:  # the triage settings page may not be installed yet
-        stored = TriageSettings.objects.filter(team=team).values_list("live_order", flat=True)
-        return stored.first() or LiveOrder.PLAIN
     return str(live_order_for(team))
 
 
