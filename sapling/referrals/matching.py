@@ -88,7 +88,7 @@ def merge_children(*, keep: Child, merge: Child, by: User | None, expected_versi
     for carer in merge.carers.all():
         carer.child = keep
         carer.save(update_fields=["child", "updated_at"])
-    for entry in _waitlist_entries(merge):
+    for entry in merge.waitlist_entries.all():
         entry.child = keep
         entry.save(update_fields=["child", "updated_at"])
     merge.merged_into = keep
@@ -96,14 +96,6 @@ def merge_children(*, keep: Child, merge: Child, by: User | None, expected_versi
     merge.updated_by = by
     merge.save_versioned(expected_version=expected_version)
     return keep
-
-
-def _waitlist_entries(child: Child) -> list[Any]:
-    try:
-        from sapling.waitlist.models import WaitlistEntry
-    except ImportError:  # pragma: no cover - the waiting list app is always installed
-        return []
-    return list(WaitlistEntry.objects.filter(child=child))
 
 
 @transaction.atomic
