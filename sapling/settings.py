@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "sapling.triage",
     "sapling.waitlist",
     "sapling.groups",
+    "sapling.consultations",
+    "sapling.care",
     "sapling.reports",
     "sapling.demo",
 ]

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sapling.core import views as core_views
-from sapling.waitlist import views as waitlist_views
 
 # Django's own admin site is for superusers only; staff work in Sapling's pages.
 admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
@@ -20,8 +19,12 @@ urlpatterns = [
     path("triage/", include("sapling.triage.urls")),
     path("waiting-list/", include("sapling.waitlist.urls")),
     path("resources/", include("sapling.groups.urls")),
+    path("groups/", include("sapling.groups.run_urls")),
+    path("book/", include("sapling.groups.booking_urls")),
+    path("consultations/", include("sapling.consultations.urls")),
+    path("care/", include("sapling.care.urls")),
     path("reports/", include("sapling.reports.urls")),
-    path("l/<str:token>/", waitlist_views.open_secure_link, name="open_secure_link"),
+    path("l/<str:token>/", core_views.open_secure_link, name="open_secure_link"),
     path("django-admin/", admin.site.urls),
     path("", include("sapling.core.urls")),
 ]

@@ -150,6 +150,9 @@ class OutboxMessage(TimestampedModel):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # A calendar invitation (.ics) sent with an email; letters and texts go without it.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_content = models.TextField(blank=True)
 
     # A secure link is issued only when the message goes out, so no raw token is stored.
     link_purpose = models.CharField(max_length=100, blank=True)

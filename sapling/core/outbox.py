@@ -61,6 +61,15 @@ class LinkRequest:
     valid_for: dt.timedelta
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email, such as a calendar invitation (.ics)."""
+
+    name: str
+    content: str
+    mimetype: str = "text/calendar"
+
+
 @dataclass
 class SendCounts:
     sent: int = 0
@@ -142,12 +151,15 @@ def queue_message(
     channel: str | None = None,
     send_after: dt.datetime | None = None,
     link: LinkRequest | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
     """Queue one message, or return None when the carer may not be contacted.
 
     `body` is the finished text in the family's language; put `{link}` where a secure
     link belongs and pass `link=`. A refusal is kept as a "suppressed" row with its reason
     and without the text. Queuing a dedupe_key again returns the message already queued.
+    An attachment (a calendar invitation) goes with emails only: GOV.UK Notify's plain
+    templates and letters carry the dates in the body instead.
     """
     channel = _channel_for(carer, channel)
     _check_arguments(carer, recipient, channel, (subject, body), link)
@@ -165,6 +177,9 @@ def queue_message(
         send_after=send_after or timezone.now(),
     )
     message.next_attempt_at = message.send_after
+    if attachment is not None and channel == MessageChannel.EMAIL:
+        message.attachment_name = attachment.name
+        message.attachment_content = attachment.content
     if link is not None:
         message.link_purpose = link.purpose
         message.link_target_type = ContentType.objects.get_for_model(link.target)
@@ -221,6 +236,7 @@ def _suppress_fields(message: OutboxMessage, reason: str) -> None:
     message.suppressed_reason = reason[:200]
     message.subject = ""
     message.body = ""
+    message.attachment_content = ""
 
 
 # --- Backends -----------------------------------------------------------------------------
@@ -230,14 +246,17 @@ def notify_configured() -> bool:
     return bool(settings.SAPLING_NOTIFY_API_KEY)
 
 
-def _send_email(address: str, subject: str, body: str) -> str:
+def _send_email(address: str, subject: str, body: str, message: OutboxMessage) -> str:
     if notify_configured():
         return _notify("email", address, subject, body)
-    EmailMessage(subject=subject, body=body, to=[address]).send()
+    email = EmailMessage(subject=subject, body=body, to=[address])
+    if message.attachment_name:
+        email.attach(message.attachment_name, message.attachment_content, "text/calendar")
+    email.send()
     return ""
 
 
-def _send_sms(address: str, subject: str, body: str) -> str:
+def _send_sms(address: str, subject: str, body: str, message: OutboxMessage) -> str:
     if not notify_configured():
         raise PermanentFailure("text messages need GOV.UK Notify (SAPLING_NOTIFY_API_KEY)")
     return _notify("sms", address, subject, body)
@@ -271,7 +290,7 @@ def _notify(kind: str, address: str, subject: str, body: str) -> str:
     return str(response.get("id", "")) if isinstance(response, dict) else ""
 
 
-SENDERS: dict[str, Callable[[str, str, str], str]] = {
+SENDERS: dict[str, Callable[[str, str, str, OutboxMessage], str]] = {
     MessageChannel.EMAIL: _send_email,
     MessageChannel.SMS: _send_sms,
 }
@@ -325,7 +344,13 @@ def _finish(message: OutboxMessage, status: str, now: dt.datetime, **fields: obj
 
 def _suppress(message: OutboxMessage, reason: str, now: dt.datetime) -> None:
     _finish(
-        message, MessageStatus.SUPPRESSED, now, suppressed_reason=reason[:200], subject="", body=""
+        message,
+        MessageStatus.SUPPRESSED,
+        now,
+        suppressed_reason=reason[:200],
+        subject="",
+        body="",
+        attachment_content="",
     )
     logger.info("outbox: message %s suppressed at send time (%s)", message.pk, reason)
 
@@ -362,7 +387,7 @@ def _deliver(message: OutboxMessage, now: dt.datetime, counts: SendCounts) -> No
     address = _address(carer, message.channel) if carer else message.recipient
     try:
         subject, body = render(message, now)
-        provider_id = SENDERS[message.channel](address, subject, body)
+        provider_id = SENDERS[message.channel](address, subject, body, message)
     except Exception as error:
         # Whatever a backend raises (SMTP, network, Notify) is one failed attempt.
         _failed(message, error, now, counts)

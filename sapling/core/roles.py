@@ -42,6 +42,29 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "team.configure": frozenset({Role.LEAD}),
     "messages.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
     "planning.view": frozenset({Role.LEAD}),
+    # Universal and targeted tiers: programmes, runs, enrolment, registers, topics.
+    "groups.view": STAFF,
+    "groups.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
+    "groups.enrol": STAFF,
+    "groups.take_register": CLINICAL,
+    "groups.book_own": frozenset({Role.PARTNER}),
+    # Consultation after training.
+    "consultations.offer": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "consultations.view": STAFF,
+    "consultations.book_own": frozenset({Role.PARTNER}),
+    # Specialist tier: diaries and bookings for all staff; the clinical record for clinical roles.
+    "care.view_diary": STAFF,
+    "care.book": STAFF,
+    "care.view_record": CLINICAL,
+    "care.write_record": CLINICAL,
+    "care.discharge": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "care.view_team_caseloads": frozenset({Role.LEAD}),
+    # Safeguarding, statutory advice and what schools may see.
+    "safeguarding.record": CLINICAL,
+    "safeguarding.view_open": frozenset({Role.LEAD}),
+    "statutory.manage": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "sharing.release": frozenset({Role.CLINICIAN, Role.LEAD}),
+    "sharing.view_released": frozenset({Role.PARTNER}),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -113,8 +114,10 @@ def _refusal(link: SecureLink, now: dt.datetime) -> LinkError | None:
     return None
 
 
-def resolve_link(raw_token: str, *, purpose: str, now: dt.datetime | None = None) -> SecureLink:
-    """The live link for this token and purpose, or a LinkError saying why not.
+def resolve_link(
+    raw_token: str, *, purpose: str | Collection[str], now: dt.datetime | None = None
+) -> SecureLink:
+    """The live link for this token and purpose (or one of these purposes), or a LinkError.
 
     Lookup is by the token's hash through a unique index, so there is no secret comparison
     in Python to time: an attacker learns nothing from how long a miss takes beyond what
@@ -124,7 +127,10 @@ def resolve_link(raw_token: str, *, purpose: str, now: dt.datetime | None = None
         raise LinkNotFound()
     link = (
         SecureLink.objects.select_related("carer")
-        .filter(token_hash=hash_token(raw_token), purpose=purpose)
+        .filter(
+            token_hash=hash_token(raw_token),
+            purpose__in=[purpose] if isinstance(purpose, str) else list(purpose),
+        )
         .first()
     )
     if link is None:

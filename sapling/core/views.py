@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +14,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sapling.core import outbox
+from sapling.core import links, outbox
 from sapling.core.audit import record_view
 from sapling.core.http import TeamRequest
 from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.core.permissions import has_permission, permission_required
+from sapling.core.tokens import LinkError, resolve_link
 
 
 @require_GET
@@ -119,3 +121,55 @@ def print_letter(request: TeamRequest, pk: int) -> HttpResponse:
         record_view(request, message.carer.child, what="letter")
     context = {"message": message, "subject": subject, "body": body}
     return render(request, "core/print_letter.jinja", context)
+
+
+# --- Secure links: /l/<token>/ is exchanged for a session, then the page for its purpose ---
+
+# Openings of /l/ allowed per client address in LINK_WINDOW seconds (security catalogue D6).
+LINK_RATE = 20
+LINK_WINDOW = 600
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"secure-link-openings:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, LINK_WINDOW)
+    try:
+        return cache.incr(key) > LINK_RATE
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LINK_WINDOW)
+        return False
+
+
+def link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
+    """One plain message per kind of problem; never more (a guesser learns nothing)."""
+    response = render(
+        request, "core/link_problem.jinja", {"problem": type(error).__name__}, status=404
+    )
+    return _no_referrer(response)
+
+
+@require_GET
+@never_cache
+def open_secure_link(request: HttpRequest, token: str) -> HttpResponse:
+    """/l/<token>/: check the token, keep the link in the session, and leave the token URL.
+
+    The token never stays in the address bar, the history or a Referer header: the page
+    the visitor answers on has no token in its URL (security catalogue D5/D6). That page
+    keeps the site's same-origin referrer policy: with no-referrer, browsers send
+    "Origin: null" with the form and Django's CSRF check refuses the answer.
+    """
+    if _rate_limited(request):
+        response = render(request, "core/link_problem.jinja", {"problem": "rate"}, status=429)
+        return _no_referrer(response)
+    try:
+        link = resolve_link(token, purpose=links.DESTINATIONS.keys())
+    except LinkError as error:
+        return link_problem(request, error)
+    request.session.cycle_key()
+    request.session[links.session_key(link.purpose)] = link.pk
+    return _no_referrer(redirect(links.DESTINATIONS[link.purpose]))

@@ -27,12 +27,15 @@ from sapling.children.models import Carer, Child, GPCluster, GPPractice, School
 from sapling.children.records import add_carer, register_child
 from sapling.core.models import TimestampedModel
 from sapling.core.roles import Role
-from sapling.demo import places
+from sapling.demo import demo_care, demo_child_records, demo_consultations, demo_groups, places
 from sapling.demo.families import ChildPlan, FamilyGenerator
 from sapling.demo.flow import Cast, load_referral_flow
 from sapling.demo.staff import DemoStaff, create_staff
 
 YEARS_OF_HISTORY = 3
+# Each feature's part of the story, loaded after the referral flow in this order and
+# deleted in the reverse order, before the flow's records.
+FEATURES = (demo_groups, demo_consultations, demo_care, demo_child_records)
 LONDON = ZoneInfo("Europe/London")
 ChildProgress = Callable[[int, int], None]
 # Children are written, then backdated, this many at a time.
@@ -88,9 +91,12 @@ def load_demo_service(
     families = FamilyGenerator(rng, localities=localities, schools=schools, practices=practices)
     times = _registration_times(rng, start, children)
     carers = _register_children(team, families, times, staff.registrars(), progress)
+    cast = _cast(staff)
     referrals = load_referral_flow(
-        team=team, cast=_cast(staff), rng=rng, today=today, progress=flow_progress
+        team=team, cast=cast, rng=rng, today=today, progress=flow_progress
     )
+    for feature in FEATURES:
+        feature.load(team=team, cast=cast, rng=rng, today=today)
     return LoadedDemo(
         team, children, carers, len(schools), len(practices), len(staff.users()), referrals
     )
@@ -224,6 +230,8 @@ def delete_demo_service() -> bool:
     _delete_audit_entries(Child, Child.objects.filter(team=team))
     _delete_audit_entries(Carer, Carer.objects.filter(child__team=team))
     with disable_auditlog():
+        for feature in reversed(FEATURES):
+            feature.delete(team)
         _delete_flow(team)
         Carer.objects.filter(child__team=team).delete()
         Child.objects.filter(team=team).delete()

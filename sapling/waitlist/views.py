@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +15,11 @@ from sapling.children.models import Child
 from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
+from sapling.core.links import link_id_in_session
 from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
-from sapling.core.tokens import LinkError, LinkUsed, resolve_link
+from sapling.core.tokens import LinkError, LinkUsed
+from sapling.core.views import link_problem
 from sapling.triage.models import LiveOrder
 from sapling.waitlist import checkins, lifecycle
 from sapling.waitlist.clock import new_clock_start
@@ -44,11 +45,7 @@ from sapling.waitlist.ordering import in_order, live_order, other_order, page_wi
 from sapling.waitlist.presenters import entry_rows, figures_row, summary_rows, target_text
 
 PAGE_SIZE = 50
-SESSION_LINK = "waitlist.check_in.link"
 SESSION_ANSWERED = "waitlist.check_in.answered"
-# Openings of /l/ allowed per client address in LINK_WINDOW seconds (security catalogue D6).
-LINK_RATE = 20
-LINK_WINDOW = 600
 
 
 def _get_entry_for_user(request: TeamRequest, pk: int) -> WaitlistEntry:
@@ -250,66 +247,21 @@ def record_check_in_call(request: TeamRequest, pk: int, check_in_pk: int) -> Htt
     return render(request, "waitlist/record_check_in_call.jinja", context)
 
 
-# --- The family's side: a secure link, exchanged for a session -----------------------------
-
-
-def _no_referrer(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    key = f"secure-link-openings:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, LINK_WINDOW)
-    try:
-        return cache.incr(key) > LINK_RATE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LINK_WINDOW)
-        return False
-
-
-def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
-    # One plain message per kind of problem; never more (a guesser learns nothing).
-    response = render(
-        request, "waitlist/link_problem.jinja", {"problem": type(error).__name__}, status=404
-    )
-    return _no_referrer(response)
-
-
-@require_GET
-@never_cache
-def open_secure_link(request: HttpRequest, token: str) -> HttpResponse:
-    """/l/<token>/: check the token, keep the link in the session, and leave the token URL.
-
-    The token never stays in the address bar, the history or a Referer header: the page
-    the family answers on has no token in its URL (security catalogue D5/D6). That page
-    keeps the site's same-origin referrer policy: with no-referrer, browsers send
-    "Origin: null" with the form and Django's CSRF check refuses the answer.
-    """
-    if _rate_limited(request):
-        response = render(request, "waitlist/link_problem.jinja", {"problem": "rate"}, status=429)
-        return _no_referrer(response)
-    try:
-        link = resolve_link(token, purpose=checkins.PURPOSE)
-    except LinkError as error:
-        return _link_problem(request, error)
-    request.session.cycle_key()
-    request.session[SESSION_LINK] = link.pk
-    return _no_referrer(redirect("waitlist:answer_check_in"))
+# --- The family's side: reached from a secure link (sapling/core/links.py) ---------------
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 def answer_check_in(request: HttpRequest) -> HttpResponse:
-    link_pk = request.session.get(SESSION_LINK)
+    link_pk = link_id_in_session(request, checkins.PURPOSE)
     if link_pk is None:
-        return _link_problem(request, LinkError())
+        return link_problem(request, LinkError())
     try:
         link = checkins.live_link(link_pk)
     except LinkUsed:
         return render(request, "waitlist/check_in_received.jinja", {"again": True})
     except LinkError as error:
-        return _link_problem(request, error)
+        return link_problem(request, error)
     check_in = checkins.check_in_for(link)
     form = CheckInAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -318,7 +270,7 @@ def answer_check_in(request: HttpRequest) -> HttpResponse:
         except LinkUsed:
             return render(request, "waitlist/check_in_received.jinja", {"again": True})
         except LinkError as error:
-            return _link_problem(request, error)
+            return link_problem(request, error)
         request.session[SESSION_ANSWERED] = form.cleaned_data["answer"]
         return redirect("waitlist:check_in_received")
     context = {"form": form, "first_name": checkins.first_name(check_in.entry)}

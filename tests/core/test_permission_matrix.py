@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sapling.accounts.models import Team
-from sapling.children.models import Child
 from sapling.core.roles import Role
+from tests.care import permission_rows as care_rows
 from tests.conftest import logged_in
 from tests.factories import (
     CarerFactory,
@@ -20,7 +20,13 @@ from tests.factories import (
     MembershipFactory,
     ReferralFactory,
 )
+from tests.groups import permission_rows as groups_rows
+from tests.permission_objects import Builders, Objects
 from tests.waitlist.factories import CheckInFactory, ResourceFactory, WaitlistEntryFactory
+
+# Each app with pages of its own keeps its rows, and how to build its records, beside its
+# tests: tests/<app>/permission_rows.py (MATRIX, POST_ONLY, BUILDERS, NAMESPACES, PUBLIC).
+EXTENSIONS = [groups_rows, care_rows]
 
 C, S, A, L, P, M = (
     Role.CLINICIAN,
@@ -33,7 +39,6 @@ C, S, A, L, P, M = (
 ALL_ROLES: list[Role] = [C, S, A, L, P, M]
 STAFF = {C, S, A, L}
 
-Objects = dict[str, int]
 # (page, how to build its URL from the team's objects, the roles that may open it)
 MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
     ("home", lambda o: reverse("core:home"), set(ALL_ROLES)),
@@ -115,19 +120,28 @@ POST_ONLY: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
 ]
 
 
-def _objects(team: Team) -> Objects:
-    child: Child = ChildFactory.create(team=team)
-    entry = WaitlistEntryFactory.create(team=team)
+def _core_objects() -> Builders:
     return {
-        "child": child.pk,
-        "carer": CarerFactory.create(child=child).pk,
-        "practice": GPPracticeFactory.create(team=team).pk,
-        "referral": ReferralFactory.create(team=team, child=child).pk,
-        "entry": entry.pk,
-        "check_in": CheckInFactory.create(entry=entry).pk,
-        "resource": ResourceFactory.create(team=team).pk,
-        "letter": LetterFactory.create(carer__child=child).pk,
+        "child": lambda o: ChildFactory.create(team=o.team).pk,
+        "carer": lambda o: CarerFactory.create(child_id=o["child"]).pk,
+        "practice": lambda o: GPPracticeFactory.create(team=o.team).pk,
+        "referral": lambda o: ReferralFactory.create(team=o.team, child_id=o["child"]).pk,
+        "entry": lambda o: WaitlistEntryFactory.create(team=o.team).pk,
+        "check_in": lambda o: CheckInFactory.create(entry_id=o["entry"]).pk,
+        "resource": lambda o: ResourceFactory.create(team=o.team).pk,
+        "letter": lambda o: LetterFactory.create(carer__child_id=o["child"]).pk,
     }
+
+
+BUILDERS: Builders = {**_core_objects()}
+for _extension in EXTENSIONS:
+    MATRIX += _extension.MATRIX
+    POST_ONLY += _extension.POST_ONLY
+    BUILDERS.update(_extension.BUILDERS)
+
+
+def _objects(team: Team) -> Objects:
+    return Objects(team, BUILDERS)
 
 
 @pytest.mark.django_db
@@ -202,6 +216,7 @@ def test_every_url_with_a_view_is_in_the_matrix() -> None:
         "groups",
         "reports",
     }
+    checked_namespaces |= {name for extension in EXTENSIONS for name in extension.NAMESPACES}
     found = set()
     for namespace, (_, resolver) in get_resolver().namespace_dict.items():
         if namespace not in checked_namespaces:
@@ -222,6 +237,7 @@ def test_every_url_with_a_view_is_in_the_matrix() -> None:
         "waitlist:check_in_received",
         "groups:public_resources",
     }
+    public |= {name for extension in EXTENSIONS for name in extension.PUBLIC}
     assert found - public <= covered, f"add these to MATRIX: {sorted(found - public - covered)}"
 
 
@@ -229,5 +245,6 @@ def _names_in_matrix() -> set[str]:
     import inspect
     import re
 
-    source = inspect.getsource(inspect.getmodule(_objects))  # type: ignore[arg-type]
+    modules = [inspect.getmodule(_objects), *EXTENSIONS]
+    source = "".join(inspect.getsource(module) for module in modules)  # type: ignore[arg-type]
     return set(re.findall(r'reverse\("([a-z_]+:[a-z_]+)"', source))

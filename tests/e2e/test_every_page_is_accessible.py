@@ -28,7 +28,7 @@ from sapling.referrals.models import Referral
 from sapling.triage.decisions import decide
 from sapling.waitlist import checkins
 from sapling.waitlist.models import CheckIn, WaitlistEntry
-from tests.core.test_permission_matrix import MATRIX, Objects
+from tests.core.test_permission_matrix import BUILDERS, MATRIX
 from tests.e2e.conftest import BrowserErrors
 from tests.factories import (
     PASSWORD,
@@ -41,6 +41,7 @@ from tests.factories import (
     ReferralFactory,
     SchoolFactory,
 )
+from tests.permission_objects import Objects
 from tests.waitlist.factories import CheckInFactory, ResourceFactory
 
 pytestmark = pytest.mark.e2e
@@ -171,7 +172,8 @@ def objects(team: Team, clinician: User, partner: User, settings: Any) -> Object
     )
     duplicate = ReferralFactory.create(team=team, child=new, needs_duplicate_review=True)
 
-    return {
+    # The rest (groups, care) are built, as the matrix builds them, when a page asks.
+    preset = {
         "child": child.pk,
         "carer": carer.pk,
         "practice": practice.pk,
@@ -183,6 +185,7 @@ def objects(team: Team, clinician: User, partner: User, settings: Any) -> Object
         "resource": ResourceFactory.create(team=team, title="Pencil grips at home").pk,
         "letter": LetterFactory.create(carer__child=child).pk,
     }
+    return Objects(team, BUILDERS, preset)
 
 
 @pytest.fixture
@@ -211,7 +214,12 @@ def _matrix_urls(role: Role, objects: Objects) -> list[str]:
     for name, build_url, allowed in MATRIX:
         if role in allowed and name not in NOT_HTML:
             own = OWN_OBJECTS.get(name)
-            urls.append(build_url({**objects, "referral": objects[own]} if own else objects))
+            page_objects = objects
+            if own:
+                page_objects = Objects(
+                    objects.team, BUILDERS, {**objects, "referral": objects[own]}
+                )
+            urls.append(build_url(page_objects))
     return urls
 
 

@@ -1,0 +1,1 @@
+"""The specialist tier: episodes of care, appointments, the clinical record and discharge."""

@@ -1,0 +1,1 @@
+"""Consultation after training: slots clinicians publish, bookings, and the advice given."""
