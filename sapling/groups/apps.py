@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class GroupsConfig(AppConfig):
     name = "sapling.groups"
     label = "groups"
+
+    def ready(self) -> None:
+        from sapling.groups import audit
+
+        audit.register()
