@@ -20,17 +20,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The NHS.UK frontend and htmx are served by Sapling itself: copied, never committed.
+# The NHS.UK frontend, htmx and Plotly are served by Sapling itself: copied, never committed.
 # Its stylesheet loads the licensed Frutiger font from assets.nhs.uk; nothing may be fetched
 # from elsewhere at run time, so the @font-face rules are dropped and pages use the
 # stylesheet's own fallback, Arial.
-$(VENDOR)/.copied: node_modules/.installed
+$(VENDOR)/.copied: node_modules/.installed tools/plotly-css.mjs
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk-frontend $(VENDOR)/htmx
 	sed -E 's/@font-face\{[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
 	   > $(VENDOR)/nhsuk-frontend/nhsuk-frontend.min.css
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk-frontend/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk-frontend/assets
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	mkdir -p $(VENDOR)/plotly
+	cp node_modules/plotly.js-dist-min/plotly.min.js node_modules/plotly.js-dist-min/LICENSE $(VENDOR)/plotly/
+	node tools/plotly-css.mjs node_modules/plotly.js-dist-min/plotly.min.js > $(VENDOR)/plotly/plotly.css
 	touch $@
 
 sapling/locale/cy/LC_MESSAGES/django.mo: sapling/locale/cy/LC_MESSAGES/django.po $(BIN)/.installed
