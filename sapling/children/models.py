@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sapling.accounts.models import Locality, Team
+from sapling.accounts.models import Locality, Team, User
 from sapling.areas.models import AreaStatus
 from sapling.core.models import TimestampedModel, VersionedModel
 
@@ -285,3 +285,316 @@ class Carer(VersionedModel):
     @property
     def may_be_contacted(self) -> bool:
         return self.consent_to_contact and self.contact_restriction == ContactRestriction.NONE
+
+
+# --- Safeguarding, statutory advice and what a school may see (issue 6) -----------------
+
+
+class SafeguardingSettings(models.Model):
+    """Who the team's designated safeguarding lead is: concerns are escalated to them."""
+
+    team = models.OneToOneField(
+        Team, on_delete=models.PROTECT, related_name="safeguarding_settings"
+    )
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("safeguarding lead"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Safeguarding settings for {self.team}"
+
+    @classmethod
+    def for_team(cls, team: Team) -> SafeguardingSettings:
+        """The team's settings, or empty ones (unsaved) if no lead was ever named."""
+        return cls.objects.filter(team=team).select_related("safeguarding_lead").first() or cls(
+            team=team
+        )
+
+
+class ConcernQuerySet(models.QuerySet["SafeguardingConcern"]):
+    def for_team(self, team: Team) -> ConcernQuerySet:
+        return self.filter(team=team)
+
+    def open(self) -> ConcernQuerySet:
+        return self.filter(closed_on__isnull=True)
+
+
+class SafeguardingConcern(VersionedModel):
+    """A worry about a child's safety: what, who was told and when, and how it ended."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="safeguarding_concerns")
+    concern = models.TextField(_("what the concern is"), max_length=5000)
+    noticed_on = models.DateField(_("date of the concern"))
+    who_was_told = models.CharField(_("who was told"), max_length=500)
+    told_on = models.DateField(_("date they were told"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalation_note = models.TextField(
+        _("what the lead needs to know"), max_length=2000, blank=True
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(_("outcome"), max_length=5000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-noticed_on", "-pk"]
+        indexes = [models.Index(fields=["team", "closed_on"])]
+
+    def __str__(self) -> str:
+        return f"Safeguarding concern {self.pk} about {self.child}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class AdviceKind(models.TextChoices):
+    EHC_NEEDS_ASSESSMENT = "ehc", _("Education, Health and Care needs assessment (England)")
+    ADDITIONAL_LEARNING_NEEDS = "aln", _("Additional Learning Needs (Wales)")
+
+
+class AdviceQuerySet(models.QuerySet["StatutoryAdviceRequest"]):
+    def for_team(self, team: Team) -> AdviceQuerySet:
+        return self.filter(team=team)
+
+    def outstanding(self) -> AdviceQuerySet:
+        """Still to be written: neither submitted nor withdrawn."""
+        return self.filter(submitted_on__isnull=True, withdrawn_on__isnull=True)
+
+    def coming_due(self, today: dt.date, within: dt.timedelta) -> AdviceQuerySet:
+        """Outstanding and due within `within` of today, or overdue."""
+        return self.outstanding().filter(due_on__lte=today + within)
+
+
+class StatutoryAdviceRequest(VersionedModel):
+    """A local authority asks the service for its advice on a child's education needs."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="statutory_advice_requests"
+    )
+    kind = models.CharField(max_length=10, choices=AdviceKind.choices)
+    requested_by = models.CharField(_("who asked"), max_length=200)
+    reference = models.CharField(_("their reference"), max_length=50, blank=True)
+    received_on = models.DateField(_("date the request was received"))
+    due_on = models.DateField(_("advice due"))
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who is writing it"),
+    )
+    submitted_on = models.DateField(_("date the advice was sent"), null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AdviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["team", "submitted_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Statutory advice for {self.child} due {self.due_on}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.submitted_on is None and self.withdrawn_on is None
+
+
+class PartnerSchoolQuerySet(models.QuerySet["PartnerSchool"]):
+    def current(self) -> PartnerSchoolQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class PartnerSchool(models.Model):
+    """A partner account works at this school or setting, as the team's lead recorded it.
+
+    The one link between a partner and the children whose school summaries they may read.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_schools"
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="partners")
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PartnerSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "school"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_link_per_partner_and_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} at {self.school}"
+
+
+class ConsentGiver(models.TextChoices):
+    CARER = "carer", _("A parent or carer with parental responsibility")
+    YOUNG_PERSON = "young_person", _("The young person")
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("On the phone")
+    VIDEO = "video", _("On a video call")
+    WRITING = "writing", _("In writing (letter, email or form)")
+
+
+class SharingConsentQuerySet(models.QuerySet["SharingConsent"]):
+    def current(self) -> SharingConsentQuerySet:
+        """Not withdrawn, and (if a carer gave it) the carer still has parental responsibility."""
+        return self.filter(withdrawn_on__isnull=True).filter(
+            Q(given_by=ConsentGiver.YOUNG_PERSON) | Q(carer__parental_responsibility=True)
+        )
+
+
+class SharingConsent(VersionedModel):
+    """Agreement that the service may share a summary with the child's school or setting."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sharing_consents")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    given_by = models.CharField(_("who gave consent"), max_length=20, choices=ConsentGiver.choices)
+    carer = models.ForeignKey(
+        Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_consents"
+    )
+    given_on = models.DateField(_("date consent was given"))
+    method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
+    competence_note = models.TextField(
+        _("how you judged the young person able to decide"), max_length=2000, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SharingConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by="young_person", carer__isnull=True)
+                | Q(given_by="carer", carer__isnull=False),
+                name="sharing_consent_names_the_carer_who_gave_it",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to share with {self.school} for {self.child}"
+
+    @property
+    def giver_name(self) -> str:
+        if self.carer is not None:
+            return f"{self.carer.given_name} {self.carer.family_name}"
+        return self.child.full_name
+
+
+class SummaryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RELEASED = "released", _("Shared with the school")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SchoolSummaryQuerySet(models.QuerySet["SchoolSummary"]):
+    def for_team(self, team: Team) -> SchoolSummaryQuerySet:
+        return self.filter(team=team)
+
+    def released_to(self, partner: User, team: Team) -> SchoolSummaryQuerySet:
+        """What a partner may read: released, under consent still in force, for children
+        who are at a school the partner currently works at, the summary's own school."""
+        schools = PartnerSchool.objects.current().filter(team=team, partner=partner)
+        return self.filter(
+            team=team,
+            status=SummaryStatus.RELEASED,
+            school__in=schools.values("school"),
+            child__school=models.F("school"),
+            consent__in=SharingConsent.objects.current(),
+        )
+
+
+class SchoolSummary(VersionedModel):
+    """'What helps this child in class', written for the child's school by a clinician."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="school_summaries")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    strengths = models.TextField(_("what the child is good at"), max_length=3000, blank=True)
+    what_helps = models.TextField(_("what helps this child in class"), max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
+    )
+    consent = models.ForeignKey(
+        SharingConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="summaries"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SchoolSummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"School summary for {self.child} ({self.get_status_display()})"
