@@ -11,13 +11,15 @@ from sapling.core.outbox import MAX_ATTEMPTS, SendCounts, send_due
 class Command(BaseCommand):
     help = (
         "Send every message that is due (waiting-list checks, resources, invitations, "
-        "reminders, questionnaires). Idempotent: running it twice, or two runs at once, "
+        "reminders, questionnaires, consultation booking links after universal training). "
+        "Idempotent: running it twice, or two runs at once, "
         "sends nothing twice. Carers who may not be contacted are never sent anything; "
         f"failed sends are retried with growing delays up to {MAX_ATTEMPTS} attempts; "
         "letters are put on the print list."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from sapling.consultations.invitations import schedule_booking_invitations
         from sapling.waitlist.checkins import schedule_waiting_well
 
         now = timezone.now()
@@ -27,6 +29,8 @@ class Command(BaseCommand):
             f"waiting well: {well.resources} resource messages and {well.check_ins} "
             f"check-ins queued, {well.prompted} unanswered check-ins passed to a clinician"
         )
+        invited = schedule_booking_invitations(now)
+        self.stdout.write(f"consultations: {invited} booking invitations queued")
         counts = send_due(now, progress=self._progress)
         self.stdout.write(self._summary(counts))
         if counts.stuck:
