@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sapling.groups",
     "sapling.consultations",
     "sapling.care",
+    "sapling.outcomes",
     "sapling.reports",
     "sapling.demo",
 ]

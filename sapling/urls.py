@@ -23,6 +23,7 @@ urlpatterns = [
     path("book/", include("sapling.groups.booking_urls")),
     path("consultations/", include("sapling.consultations.urls")),
     path("care/", include("sapling.care.urls")),
+    path("outcomes/", include("sapling.outcomes.urls")),
     path("reports/", include("sapling.reports.urls")),
     path("l/<str:token>/", core_views.open_secure_link, name="open_secure_link"),
     path("django-admin/", admin.site.urls),

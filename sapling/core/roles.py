@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statutory.manage": frozenset({Role.CLINICIAN, Role.LEAD}),
     "sharing.release": frozenset({Role.CLINICIAN, Role.LEAD}),
     "sharing.view_released": frozenset({Role.PARTNER}),
+    # Outcome and experience measures: results for clinical roles; instruments by the lead.
+    "outcomes.view": CLINICAL,
+    "outcomes.record": CLINICAL,
+    "outcomes.manage_instruments": frozenset({Role.LEAD}),
 }
 
 
