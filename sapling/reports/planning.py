@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from sapling.planning.engine import Result, Scenario, add_capacity, move_referrals, project
+from sapling.planning.engine import (
+    Result,
+    Scenario,
+    add_capacity,
+    move_referrals,
+    project,
+    project_many,
+)
 from sapling.planning.scenario import scenario_from_dict
 from sapling.reports.calibration import Calibration
 
@@ -24,6 +32,14 @@ class WhatIf:
 
     def is_baseline(self) -> bool:
         return not (self.extra_targeted or self.extra_specialist or self.share_to_targeted)
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> WhatIf:
+        """Read saved edits; a key the page no longer knows is ignored, a missing one is 0."""
+        return cls(**{f.name: float(data.get(f.name) or 0) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -103,3 +119,111 @@ def first_target_week(result: Result) -> int | None:
 def run(scenario: Scenario) -> Result:
     """Expected mode: milliseconds, so the page answers as the lead edits."""
     return project(scenario, mode="expected")
+
+
+# --- comparing scenarios week by week ---------------------------------------------------
+
+# The weekly measures compared, in the order the page shows them.
+MEASURES = ("list_size", "median_wait", "p92_wait", "within_target")
+MAX_COMPARED = 4
+BASELINE = "baseline"  # the key of the calibrated baseline among the scenarios to compare
+
+Draws = dict[str, np.ndarray]  # measure -> [replication, week]; within_target in %
+
+
+@dataclass(frozen=True)
+class Series:
+    """One measure of one scenario: the 5th, 50th and 95th percentile over runs, by week."""
+
+    low: list[float]
+    median: list[float]
+    high: list[float]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One compared scenario: its weekly bands and when it first meets the target."""
+
+    name: str
+    replications: int
+    target_share: float  # as a percentage
+    series: dict[str, Series]
+    met_share: float  # share of runs that meet the target at some point
+    first_met: int | None  # median first week met, among the runs that meet it (0 = now)
+
+    @property
+    def weeks(self) -> int:
+        return len(self.series["list_size"].median)
+
+    def final(self, measure: str) -> tuple[float, float, float]:
+        series = self.series[measure]
+        return series.low[-1], series.median[-1], series.high[-1]
+
+
+def draws(result: Result) -> Draws:
+    """The weekly measures of every replication, as the page shows them."""
+    values = {measure: np.asarray(getattr(result, measure), dtype=float) for measure in MEASURES}
+    values["within_target"] = values["within_target"] * 100
+    return values
+
+
+def compare(scenarios: list[Scenario], replications: int = REPLICATIONS) -> list[Draws]:
+    """Every scenario in one vectorised stochastic run; a fixed seed gives a steady page."""
+    results = project_many(scenarios, mode="stochastic", replications=replications, seed=SEED)
+    return [draws(result) for result in results]
+
+
+def projection(name: str, values: Draws, target_share: float) -> Projection:
+    series = {}
+    for measure in MEASURES:
+        low, mid, high = np.percentile(values[measure], [5, 50, 95], axis=0)
+        series[measure] = Series(
+            [round(float(v), 2) for v in low],
+            [round(float(v), 2) for v in mid],
+            [round(float(v), 2) for v in high],
+        )
+    met = values["within_target"] >= target_share * 100 - 1e-9
+    first = np.where(met.any(axis=1), met.argmax(axis=1), -1)
+    reached = first[first >= 0]
+    return Projection(
+        name=name,
+        replications=int(values["list_size"].shape[0]),
+        target_share=target_share * 100,
+        series=series,
+        met_share=float((first >= 0).mean()),
+        first_met=int(np.median(reached)) if reached.size else None,
+    )
+
+
+def chart_data(projections: list[Projection], labels: dict[str, str]) -> dict[str, object]:
+    """What planning-charts.js draws, passed to the page as a JSON data block."""
+    return {
+        "weeks": list(range(1, projections[0].weeks + 1)) if projections else [],
+        "measures": [{"key": m, "label": labels[m]} for m in MEASURES],
+        "scenarios": [
+            {"name": p.name, **{m: vars(p.series[m]) for m in MEASURES}} for p in projections
+        ],
+    }
+
+
+CSV_HEADER = ("week", "scenario", "measure", "p5", "median", "p95")
+
+
+def csv_rows(projections: list[Projection]) -> list[tuple[object, ...]]:
+    """Week by week, each scenario's measures: the 5th percentile, median and 95th."""
+    rows: list[tuple[object, ...]] = []
+    for week in range(projections[0].weeks if projections else 0):
+        for p in projections:
+            for measure in MEASURES:
+                series = p.series[measure]
+                rows.append(
+                    (
+                        week + 1,
+                        p.name,
+                        measure,
+                        series.low[week],
+                        series.median[week],
+                        series.high[week],
+                    )
+                )
+    return rows
