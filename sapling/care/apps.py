@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "sapling.care"
     label = "care"
+
+    def ready(self) -> None:
+        from sapling.care import audit
+
+        audit.register()
