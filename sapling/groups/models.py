@@ -382,3 +382,22 @@ class TopicSuggestion(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.session}"
+
+
+class TopicInvitation(TimestampedModel):
+    """What a personal topic link points at: one participant, one coming session."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="topic_invitations"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="topic_invitations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "session"], name="one_topic_invitation_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Topic invitation {self.pk}"
