@@ -20,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from sapling.consultations.invitations import schedule_booking_invitations
+        from sapling.groups.notices import schedule_reminders
         from sapling.waitlist.checkins import schedule_waiting_well
 
         now = timezone.now()
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         )
         invited = schedule_booking_invitations(now)
         self.stdout.write(f"consultations: {invited} booking invitations queued")
+        reminders = schedule_reminders(now)
+        self.stdout.write(f"groups: {reminders} session reminders queued")
         counts = send_due(now, progress=self._progress)
         self.stdout.write(self._summary(counts))
         if counts.stuck:
