@@ -23,7 +23,7 @@ from sapling.children.presenters import child_summary_rows, history_rows
 from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.models import StaleEdit
-from sapling.core.permissions import permission_required
+from sapling.core.permissions import has_permission, permission_required
 
 PAGE_SIZE = 25
 
@@ -69,6 +69,12 @@ def show_child(request: TeamRequest, pk: int) -> HttpResponse:
         "child": child,
         "summary_rows": child_summary_rows(child),
         "carers": child.carers.all(),
+        # Concerns are for clinical roles; others see only the flag.
+        "open_concerns": (
+            child.safeguarding_concerns.open().count()
+            if has_permission(request, "safeguarding.record")
+            else None
+        ),
     }
     return render(request, "children/show_child.jinja", context)
 

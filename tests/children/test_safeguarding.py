@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.children import safeguarding
-from sapling.children.models import Child
+from sapling.children.models import Child, SafeguardingConcern
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import StaleEdit
 from tests.children.factories import SafeguardingConcernFactory
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def _record(child: Child, by: User, **changes: object) -> object:
+def _record(child: Child, by: User, **changes: object) -> SafeguardingConcern:
     fields: dict[str, object] = {
         "concern": "Child says there is no food at home at weekends.",
         "noticed_on": TODAY - dt.timedelta(days=1),
@@ -34,7 +34,7 @@ def test_recording_a_concern_flags_the_childs_record(child: Child, clinician: Us
     concern = _record(child, clinician)
     child.refresh_from_db()
     assert child.safeguarding_flag
-    assert concern.is_open  # type: ignore[attr-defined]
+    assert concern.is_open
 
 
 @pytest.mark.parametrize(
