@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.groups import permission_rows as groups_rows
 from tests.permission_objects import Builders, Objects
+from tests.reports.factories import PlanningRunFactory, PlanningScenarioFactory
 from tests.waitlist.factories import CheckInFactory, ResourceFactory, WaitlistEntryFactory
 
 # Each app with pages of its own keeps its rows, and how to build its records, beside its
@@ -44,6 +45,24 @@ MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
     ("home", lambda o: reverse("core:home"), set(ALL_ROLES)),
     ("letters and messages", lambda o: reverse("core:list_messages"), {A, L}),
     ("capacity planning", lambda o: reverse("reports:show_planning"), {L}),
+    ("compare scenarios", lambda o: reverse("reports:compare_scenarios"), {L}),
+    (
+        "comparison CSV",
+        lambda o: reverse("reports:export_comparison") + "?scenario=baseline",
+        {L},
+    ),
+    (
+        "rename scenario",
+        lambda o: reverse("reports:rename_scenario", args=[o["planning_scenario"]]),
+        {L},
+    ),
+    (
+        "archive scenario",
+        lambda o: reverse("reports:archive_scenario", args=[o["planning_scenario"]]),
+        {L},
+    ),
+    ("planning run", lambda o: reverse("reports:show_run", args=[o["planning_run"]]), {L}),
+    ("planning run CSV", lambda o: reverse("reports:export_run", args=[o["planning_run"]]), {L}),
     ("find children", lambda o: reverse("children:find_children"), STAFF),
     ("add child", lambda o: reverse("children:add_child"), STAFF),
     ("show child", lambda o: reverse("children:show_child", args=[o["child"]]), STAFF),
@@ -111,6 +130,10 @@ MATRIX: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
 # Views that answer POST only: allowed roles get the page back (a form with errors),
 # the others 404, and everyone 405 for a GET.
 POST_ONLY: list[tuple[str, Callable[[Objects], str], set[Role]]] = [
+    ("save scenario", lambda o: reverse("reports:save_scenario"), {L}),
+    ("start planning run", lambda o: reverse("reports:start_run"), {L}),
+    ("step planning run", lambda o: reverse("reports:step_run", args=[o["planning_run"]]), {L}),
+    ("cancel planning run", lambda o: reverse("reports:cancel_run", args=[o["planning_run"]]), {L}),
     ("print letter", lambda o: reverse("core:print_letter", args=[o["letter"]]), {A, L}),
     (
         "decide referral",
@@ -130,6 +153,8 @@ def _core_objects() -> Builders:
         "check_in": lambda o: CheckInFactory.create(entry_id=o["entry"]).pk,
         "resource": lambda o: ResourceFactory.create(team=o.team).pk,
         "letter": lambda o: LetterFactory.create(carer__child_id=o["child"]).pk,
+        "planning_scenario": lambda o: PlanningScenarioFactory.create(team=o.team).pk,
+        "planning_run": lambda o: PlanningRunFactory.create(team=o.team).pk,
     }
 
 
