@@ -118,8 +118,12 @@ def _dump(values: list[Draws]) -> bytes:
 
 
 def run_projections(run: PlanningRun) -> list[Projection]:
-    """The bands from the replications done so far (all of them once the run has finished)."""
+    """The bands from the replications done so far (all of them once the run has finished);
+    none before the first chunk."""
+    stored = load_draws(run)
+    if not stored:
+        return []
     return [
         projection(name, values, float(data["target"]["share"]))
-        for name, values, data in zip(run.names, load_draws(run), run.scenarios, strict=True)
+        for name, values, data in zip(run.names, stored, run.scenarios, strict=True)
     ]

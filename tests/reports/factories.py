@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from sapling.planning.scenario import scenario_to_dict
@@ -23,9 +24,7 @@ class PlanningScenarioFactory(DjangoModelFactory[PlanningScenario]):
 
 
 def _scenarios(run: PlanningRun) -> list[dict[str, object]]:
-    import datetime as dt
-
-    return [scenario_to_dict(baseline(calibrate(run.team, today=dt.date(2026, 1, 5))))]
+    return [scenario_to_dict(baseline(calibrate(run.team, today=timezone.localdate())))]
 
 
 class PlanningRunFactory(DjangoModelFactory[PlanningRun]):
