@@ -26,7 +26,9 @@ from sapling.consultations.models import (
 )
 from sapling.core.jinja import localdate
 from sapling.core.lifecycle import IllegalMove
+from sapling.core.models import SecureLink
 from sapling.core.roles import PERMISSIONS
+from sapling.core.tokens import consume_link
 from sapling.groups.models import Enrolment, validate_https
 
 LENGTHS = (15, 20, 30, 45, 60)
@@ -34,16 +36,19 @@ LENGTHS = (15, 20, 30, 45, 60)
 _LONGEST = dt.timedelta(minutes=240)
 
 
-class SlotRefused(IllegalMove):
-    """A slot that cannot be published as asked; `field` names the answer to change."""
+class Refused(IllegalMove):
+    """A move refused because of one answer; `field` names the form field to change."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
 
-class SlotTaken(IllegalMove):
+class SlotTaken(Refused):
     """Someone else booked the slot first (or it was withdrawn, or it has started)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="slot")
 
 
 def _when(moment: dt.datetime) -> str:
@@ -62,7 +67,7 @@ def _refuse_overlap(clinician: User, starts_at: dt.datetime, ends_at: dt.datetim
     for other in nearby:
         if other.ends_at > starts_at:
             name = clinician.get_full_name() or clinician.get_username()
-            raise SlotRefused(
+            raise Refused(
                 _("%(name)s already has a slot from %(start)s to %(end)s on %(day)s")
                 % {
                     "name": name,
@@ -79,11 +84,11 @@ def check_meeting_link(mode: str, meeting_link: str) -> str:
     if mode == Mode.PHONE:
         return ""
     if not meeting_link:
-        raise SlotRefused(_("Enter the meeting link for an online slot"), field="meeting_link")
+        raise Refused(_("Enter the meeting link for an online slot"), field="meeting_link")
     try:
         validate_https(meeting_link)
     except ValidationError as error:
-        raise SlotRefused(error.messages[0], field="meeting_link") from None
+        raise Refused(error.messages[0], field="meeting_link") from None
     return meeting_link
 
 
@@ -102,15 +107,15 @@ def publish_slot(
     """Offer a time for a consultation: in the future, https if online, no overlap."""
     now = now or timezone.now()
     if starts_at <= now:
-        raise SlotRefused(
+        raise Refused(
             _("The slot must start in the future: %(when)s has passed")
             % {"when": _when(starts_at)},
             field="date",
         )
     if minutes not in LENGTHS:
-        raise SlotRefused(_("Choose how long the slot is"), field="minutes")
+        raise Refused(_("Choose how long the slot is"), field="minutes")
     if not _offers_consultations(team, clinician):
-        raise SlotRefused(_("Choose a clinician of this team"), field="clinician")
+        raise Refused(_("Choose a clinician of this team"), field="clinician")
     link = check_meeting_link(Mode(mode), meeting_link.strip())
     # Serialise publishing per clinician, so two slots saved at once cannot overlap.
     User.objects.select_for_update().filter(pk=clinician.pk).first()
@@ -200,7 +205,9 @@ def book_slot(
 
     now = now or timezone.now()
     if slot.mode == Mode.PHONE and not phone.strip():
-        raise IllegalMove(_("Enter a phone number so the occupational therapist can call you"))
+        raise Refused(
+            _("Enter a phone number so the occupational therapist can call you"), field="phone"
+        )
     _refuse_second_booking(booker.user, now)
     _claim(slot, now)
     consultation = Consultation.objects.create(
@@ -244,11 +251,13 @@ def record_consultation(
             % {"when": _when(consultation.slot.starts_at)}
         )
     if held and not advice.strip():
-        raise IllegalMove(_("Enter the advice you gave"))
+        raise Refused(_("Enter the advice you gave"), field="advice")
     if held and referral not in ReferralOutcome.values:
-        raise IllegalMove(_("Choose whether a referral was avoided, made, or already made"))
+        raise Refused(
+            _("Choose whether a referral was avoided, made, or already made"), field="referral"
+        )
     if not held and not not_held_reason.strip():
-        raise IllegalMove(_("Enter why the consultation did not take place"))
+        raise Refused(_("Enter why the consultation did not take place"), field="not_held_reason")
     consultation.status = ConsultationStatus.HELD if held else ConsultationStatus.NOT_HELD
     consultation.advice = advice.strip() if held else ""
     consultation.referral = referral if held else ""
@@ -258,3 +267,24 @@ def record_consultation(
     consultation.updated_by = by
     consultation.save_versioned(expected_version=expected_version)
     return consultation
+
+
+@transaction.atomic
+def book_with_link(
+    *, link: SecureLink, slot: Slot, question: str, phone: str = "", now: dt.datetime | None = None
+) -> Consultation:
+    """An attendee books through their invitation: the link is used up in the same
+    transaction, so if the slot was taken meanwhile the link still works for another."""
+    now = now or timezone.now()
+    consume_link(link, now=now)
+    enrolment = Enrolment.objects.select_related("run").get(pk=link.target_id)
+    if slot.team_id != enrolment.run.team_id:
+        raise SlotTaken(_("Choose one of the times shown"))
+    booker = Booker(
+        name=enrolment.participant_name,
+        email=enrolment.participant_email,
+        role=enrolment.participant_role,
+        setting=enrolment.participant_setting,
+        enrolment=enrolment,
+    )
+    return book_slot(slot=slot, booker=booker, question=question, phone=phone, now=now)

@@ -106,11 +106,18 @@ class ConsultationFactory(DjangoModelFactory[Consultation]):
 
     class Meta:
         model = Consultation
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
-    slot = factory.SubFactory(SlotFactory, team=factory.SelfAttribute("..team"), status="booked")
+    slot = factory.SubFactory(SlotFactory, team=factory.SelfAttribute("..team"))
     enrolment = factory.LazyAttribute(lambda c: attendee(c.team))
     name = "Siân Jenkins"
     email = "sian@school.example.org"
     question = "A child in my class covers their ears at assembly. What can I try?"
     booked_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def slot_is_booked(self, create: bool, extracted: object, **kwargs: object) -> None:
+        slot: Slot = self.slot  # type: ignore[assignment]
+        slot.status = "booked"
+        Slot.objects.filter(pk=slot.pk).update(status="booked")

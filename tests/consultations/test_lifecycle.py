@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.consultations import lifecycle
-from sapling.consultations.lifecycle import Booker, SlotRefused, SlotTaken
+from sapling.consultations.lifecycle import Booker, Refused, SlotTaken
 from sapling.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -51,7 +51,7 @@ def test_a_phone_slot_keeps_no_meeting_link(team: Team, clinician: User) -> None
 
 
 def test_a_slot_in_the_past_is_refused(team: Team, clinician: User) -> None:
-    with pytest.raises(SlotRefused, match="must start in the future") as refused:
+    with pytest.raises(Refused, match="must start in the future") as refused:
         _publish(team, clinician, timezone.now() - dt.timedelta(minutes=1))
     assert refused.value.field == "date"
     assert not Slot.objects.exists()
@@ -67,7 +67,7 @@ def test_a_slot_in_the_past_is_refused(team: Team, clinician: User) -> None:
 def test_an_online_slot_needs_an_https_link(
     team: Team, clinician: User, link: str, message: str
 ) -> None:
-    with pytest.raises(SlotRefused, match=message) as refused:
+    with pytest.raises(Refused, match=message) as refused:
         _publish(team, clinician, in_days(3), meeting_link=link)
     assert refused.value.field == "meeting_link"
     assert not Slot.objects.exists()
@@ -83,7 +83,7 @@ def test_a_slot_overlapping_the_same_clinicians_slot_is_refused(
     _publish(team, clinician, in_days(3, 14))  # 14:00 to 14:30
     starts_at = in_days(3, hour) + dt.timedelta(minutes=minute)
     if overlaps:
-        with pytest.raises(SlotRefused, match="already has a slot from 14:00 to 14:30"):
+        with pytest.raises(Refused, match="already has a slot from 14:00 to 14:30"):
             _publish(team, clinician, starts_at)
         assert Slot.objects.count() == 1
     else:
@@ -107,7 +107,7 @@ def test_a_withdrawn_slot_no_longer_blocks_the_time(team: Team, clinician: User)
 def test_only_someone_who_offers_consultations_can_hold_a_slot(
     team: Team, administrator: User, lead: User
 ) -> None:
-    with pytest.raises(SlotRefused, match="Choose a clinician"):
+    with pytest.raises(Refused, match="Choose a clinician"):
         _publish(team, administrator, in_days(3), by=lead)
 
 

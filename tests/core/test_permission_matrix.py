@@ -11,7 +11,9 @@ from django.urls import reverse
 from sapling.accounts.models import Team
 from sapling.core.roles import Role
 from tests.care import permission_rows as care_rows
+from tests.children import permission_rows as children_rows
 from tests.conftest import logged_in
+from tests.consultations import permission_rows as consultations_rows
 from tests.factories import (
     CarerFactory,
     ChildFactory,
@@ -27,7 +29,7 @@ from tests.waitlist.factories import CheckInFactory, ResourceFactory, WaitlistEn
 
 # Each app with pages of its own keeps its rows, and how to build its records, beside its
 # tests: tests/<app>/permission_rows.py (MATRIX, POST_ONLY, BUILDERS, NAMESPACES, PUBLIC).
-EXTENSIONS = [groups_rows, care_rows]
+EXTENSIONS = [groups_rows, care_rows, consultations_rows, children_rows]
 
 C, S, A, L, P, M = (
     Role.CLINICIAN,
