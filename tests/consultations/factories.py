@@ -1,4 +1,5 @@
-"""Factories for consultations, and the universal training that makes people eligible."""
+"""Factories for consultations, and helpers for the universal training that makes people
+eligible (built with the groups factories)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from sapling.consultations.models import Consultation, Mode, Slot
-from sapling.groups.models import Attendance, Enrolment, Mark, Programme, Run, Session
+from sapling.groups.models import Enrolment
 from tests.factories import MembershipFactory, TeamFactory
+from tests.groups.factories import AttendanceFactory, EnrolmentFactory
 
 
 def in_days(days: int, hour: int = 10) -> dt.datetime:
@@ -33,72 +35,23 @@ class SlotFactory(DjangoModelFactory[Slot]):
     meeting_link = "https://meet.example.nhs.uk/ot-advice"
 
 
-class ProgrammeFactory(DjangoModelFactory[Programme]):
-    class Meta:
-        model = Programme
-
-    team = factory.SubFactory(TeamFactory)
-    name = "Sensory strategies in the classroom"
-    tier = "universal"
-    audience = "school_staff"
-    topic = "sensory"
-    delivery = "online"
-    sessions_count = 2
-    capacity = 30
-    languages = factory.LazyFunction(lambda: ["en"])
-
-
-class RunFactory(DjangoModelFactory[Run]):
-    class Meta:
-        model = Run
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    team = factory.LazyAttribute(lambda run: run.programme.team)
-    title = "Sensory strategies in the classroom, autumn"
-    meeting_link = "https://meet.example.nhs.uk/sensory"
-    capacity = 30
-    status = "open"
-
-
-class SessionFactory(DjangoModelFactory[Session]):
-    class Meta:
-        model = Session
-
-    run = factory.SubFactory(RunFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    starts_at = factory.LazyFunction(lambda: in_days(-7, 16))
-    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=1))
-
-
-class EnrolmentFactory(DjangoModelFactory[Enrolment]):
-    """A teacher who booked universal training on the public page (no account)."""
-
-    class Meta:
-        model = Enrolment
-
-    run = factory.SubFactory(RunFactory)
-    participant_name = "Siân Jenkins"
-    participant_role = "Class teacher"
-    participant_setting = "Ysgol Gynradd Tirdeunaw"
-    participant_email = factory.Sequence(lambda n: f"teacher{n}@school.example.org")
-    enrolled_at = factory.LazyFunction(timezone.now)
-
-
-class AttendanceFactory(DjangoModelFactory[Attendance]):
-    class Meta:
-        model = Attendance
-
-    enrolment = factory.SubFactory(EnrolmentFactory)
-    session = factory.LazyAttribute(lambda a: SessionFactory.create(run=a.enrolment.run))
-    mark = Mark.ATTENDED
-    recorded_at = factory.LazyFunction(timezone.now)
-
-
 def attendee(team: object, **kwargs: object) -> Enrolment:
-    """Someone who attended one session of the team's universal training a week ago."""
-    enrolment = EnrolmentFactory.create(run__programme__team=team, **kwargs)
-    AttendanceFactory.create(enrolment=enrolment)
+    """A teacher who booked the team's universal training on the public page (no account)
+    and attended its session a week ago."""
+    fields: dict[str, object] = {
+        "participant_name": "Siân Jenkins",
+        "participant_role": "Class teacher",
+        "participant_setting": "Ysgol Gynradd Tirdeunaw",
+        **kwargs,
+    }
+    enrolment: Enrolment = EnrolmentFactory.create(run__programme__team=team, **fields)
+    attended(enrolment)
     return enrolment
+
+
+def attended(enrolment: Enrolment, days_ago: int = 7) -> None:
+    """Mark them attended at a session of their run `days_ago` days ago."""
+    AttendanceFactory.create(enrolment=enrolment, session__starts_at=in_days(-days_ago, 16))
 
 
 class ConsultationFactory(DjangoModelFactory[Consultation]):

@@ -23,13 +23,12 @@ from sapling.core.models import OutboxMessage, SecureLink
 from sapling.core.tokens import LinkExpired, LinkUsed, consume_link
 from sapling.groups.models import Mark
 from tests.consultations.factories import (
-    AttendanceFactory,
-    EnrolmentFactory,
-    SessionFactory,
     SlotFactory,
+    attended,
     attendee,
     in_days,
 )
+from tests.groups.factories import AttendanceFactory, EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def _invitations() -> list[OutboxMessage]:
 
 def test_each_attendee_is_invited_once_whatever_the_number_of_runs(team: Team, slot: Slot) -> None:
     teacher = attendee(team, participant_email="sian@school.example.org")
-    AttendanceFactory.create(enrolment=teacher)  # a second session attended too
+    attended(teacher, days_ago=14)  # an earlier session attended too
     assert schedule_booking_invitations() == 1
     assert schedule_booking_invitations() == 0
     [message] = _invitations()
@@ -81,20 +80,20 @@ def test_only_recent_attendees_of_universal_training_without_an_account_are_invi
     if who == "never_attended":
         EnrolmentFactory.create(run__programme__team=team)
     elif who == "apologies_only":
-        AttendanceFactory.create(enrolment__run__programme__team=team, mark=Mark.APOLOGIES)
+        AttendanceFactory.create(
+            enrolment__run__programme__team=team,
+            session__starts_at=in_days(-7),
+            mark=Mark.APOLOGIES,
+        )
     elif who == "targeted_group":
         attendee(team, run__programme__tier="targeted")
     elif who == "partner":
         enrolment = EnrolmentFactory.create(
             run__programme__team=team, user=partner, participant_email=""
         )
-        AttendanceFactory.create(enrolment=enrolment)
+        attended(enrolment)
     else:
-        enrolment = EnrolmentFactory.create(run__programme__team=team)
-        session = SessionFactory.create(
-            run=enrolment.run, starts_at=in_days(-90), ends_at=in_days(-90, 11)
-        )
-        AttendanceFactory.create(enrolment=enrolment, session=session)
+        attended(EnrolmentFactory.create(run__programme__team=team), days_ago=90)
     assert schedule_booking_invitations() == 0
     assert _invitations() == []
 
@@ -129,5 +128,5 @@ def test_a_partner_is_eligible_after_attending_universal_training(
         run__programme__team=team, user=partner, participant_email=""
     )
     assert partner_training(team, partner) is None  # enrolled, not yet attended
-    AttendanceFactory.create(enrolment=enrolment)
+    attended(enrolment)
     assert partner_training(team, partner) == enrolment

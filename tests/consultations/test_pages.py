@@ -25,13 +25,13 @@ from sapling.core.tokens import issue_link
 from sapling.groups.models import Enrolment
 from tests.conftest import logged_in
 from tests.consultations.factories import (
-    AttendanceFactory,
     ConsultationFactory,
-    EnrolmentFactory,
     SlotFactory,
+    attended,
     attendee,
     in_days,
 )
+from tests.groups.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def _trained(team: Team, partner: User) -> Enrolment:
     enrolment = EnrolmentFactory.create(
         run__programme__team=team, user=partner, participant_email=""
     )
-    AttendanceFactory.create(enrolment=enrolment)
+    attended(enrolment)
     return enrolment
 
 
