@@ -8,6 +8,9 @@ class GroupsConfig(AppConfig):
     label = "groups"
 
     def ready(self) -> None:
+        from sapling.core.links import register_destination
         from sapling.groups import audit
+        from sapling.groups.notices import TOPIC_PURPOSE
 
         audit.register()
+        register_destination(TOPIC_PURPOSE, "booking:send_topic")
