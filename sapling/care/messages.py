@@ -3,7 +3,7 @@ each contact (with an .ics file), its cancellation, the reminder before it, and 
 discharge letter. Every message is in the carer's preferred language where a translation
 exists; carers who may not be contacted are never sent anything (the outbox refuses them).
 
-The reminder rule `schedule_reminders` applies (run by `sapling send-due`, idempotent):
+The reminder rule `schedule_contact_reminders` applies (run by `sapling send-due`, idempotent):
 each contact still booked that starts within the next REMIND_BEFORE gets one reminder per
 carer; the dedupe key names the contact and the carer, so a second run queues nothing.
 """
@@ -109,7 +109,7 @@ def send_cancellation(appointment: Appointment) -> list[OutboxMessage]:
     return _send_about(appointment, "cancelled")
 
 
-def schedule_reminders(now: dt.datetime) -> int:
+def schedule_contact_reminders(now: dt.datetime) -> int:
     """Queue a reminder for each booked contact starting within REMIND_BEFORE (once)."""
     due = Appointment.objects.filter(
         outcome=ContactOutcome.BOOKED, starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE

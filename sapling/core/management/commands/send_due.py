@@ -19,8 +19,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from sapling.care.messages import schedule_contact_reminders
         from sapling.consultations.invitations import schedule_booking_invitations
         from sapling.groups.notices import schedule_reminders
+        from sapling.outcomes.administration import schedule_measures
         from sapling.waitlist.checkins import schedule_waiting_well
 
         now = timezone.now()
@@ -34,6 +36,13 @@ class Command(BaseCommand):
         self.stdout.write(f"consultations: {invited} booking invitations queued")
         reminders = schedule_reminders(now)
         self.stdout.write(f"groups: {reminders} session reminders queued")
+        contacts = schedule_contact_reminders(now)
+        self.stdout.write(f"specialist care: {contacts} contact reminders queued")
+        measures = schedule_measures(now)
+        self.stdout.write(
+            f"outcome measures: {measures.sent} sent, {measures.reminded} reminders, "
+            f"{measures.not_sent} could not be sent (for paper)"
+        )
         counts = send_due(now, progress=self._progress)
         self.stdout.write(self._summary(counts))
         if counts.stuck:
