@@ -23,6 +23,12 @@ NAVIGATION = [
     (lambda: _("Resources"), "groups:list_resources", "resources.manage"),
     (lambda: _("Training and groups"), "runs:list_runs", "groups.view"),
     (lambda: _("Book training"), "runs:list_training", "groups.book_own"),
+    (lambda: _("Consultations"), "consultations:list_slots", "consultations.view"),
+    (
+        lambda: _("My consultations"),
+        "consultations:list_my_consultations",
+        "consultations.book_own",
+    ),
     (lambda: _("Letters and messages"), "core:list_messages", "messages.manage"),
     (lambda: _("Planning"), "reports:show_planning", "planning.view"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
