@@ -16,14 +16,21 @@ from sapling.core.widgets import NHSDateField
 from sapling.waitlist.forms import VersionedForm
 
 
-def _long(label: Any, max_length: int, *, required: bool = True, hint: Any = "") -> forms.CharField:
+def _long(
+    label: Any, max_length: int, *, required: bool = True, hint: Any = "", missing: Any = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=hint,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": missing} if missing else None,
     )
+
+
+def _date(label: Any, missing: Any) -> NHSDateField:
+    return NHSDateField(label=label, allow_future=False, error_messages={"required": missing})
 
 
 def _members(team: Team, roles: frozenset[str] | tuple[str, ...]) -> QuerySet[User]:
@@ -49,14 +56,16 @@ class ConcernForm(SaplingForm):
         _("What is the concern?"),
         5000,
         hint=_("What you saw or heard, in the words used where you can, and who was present."),
+        missing=_("Say what the concern is"),
     )
-    noticed_on = NHSDateField(label=_("When did it happen or come to light?"), allow_future=False)
+    noticed_on = _date(_("Date of the concern"), _("Enter the date of the concern"))
     who_was_told = forms.CharField(
         label=_("Who was told?"),
         max_length=500,
         help_text=_("For example: children's services duty team, the school's safeguarding lead."),
+        error_messages={"required": _("Say who was told")},
     )
-    told_on = NHSDateField(label=_("When were they told?"), allow_future=False)
+    told_on = _date(_("Date they were told"), _("Enter the date they were told"))
 
 
 class EscalateConcernForm(VersionedForm):
@@ -70,8 +79,9 @@ class CloseConcernForm(VersionedForm):
         _("Outcome"),
         5000,
         hint=_("What was decided, by whom, and anything the next reader needs to know."),
+        missing=_("Record the outcome of the concern before closing it"),
     )
-    closed_on = NHSDateField(label=_("Date closed"), allow_future=False)
+    closed_on = _date(_("Date closed"), _("Enter the date the concern closed"))
 
 
 class SafeguardingLeadForm(SaplingForm):
@@ -109,11 +119,14 @@ class AdviceRequestForm(_WriterForm):
         label=_("Who asked for the advice?"),
         max_length=200,
         help_text=_("The local authority and team, for example: Swansea ALN team."),
+        error_messages={"required": _("Say who asked for the advice")},
     )
     reference = forms.CharField(
         label=_("Their reference (optional)"), max_length=50, required=False
     )
-    received_on = NHSDateField(label=_("Date the request was received"), allow_future=False)
+    received_on = _date(
+        _("Date the request was received"), _("Enter the date the request was received")
+    )
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, team=team, **kwargs)
@@ -126,11 +139,13 @@ class AssignWriterForm(_WriterForm):
 
 
 class AdviceSentForm(VersionedForm):
-    submitted_on = NHSDateField(label=_("Date the advice was sent"), allow_future=False)
+    submitted_on = _date(_("Date the advice was sent"), _("Enter the date the advice was sent"))
 
 
 class WithdrawForm(VersionedForm):
-    reason = forms.CharField(label=_("Why?"), max_length=500)
+    reason = forms.CharField(
+        label=_("Why?"), max_length=500, error_messages={"required": _("Say why")}
+    )
 
 
 # --- Consent to share and school summaries ---------------------------------------------
@@ -138,7 +153,10 @@ class WithdrawForm(VersionedForm):
 
 class SharingConsentForm(SaplingForm):
     given_by = forms.ChoiceField(
-        label=_("Who gave consent?"), choices=ConsentGiver.choices, widget=forms.RadioSelect
+        label=_("Who gave consent?"),
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who gave consent")},
     )
     carer = forms.ModelChoiceField(
         label=_("Which parent or carer?"),
@@ -147,9 +165,12 @@ class SharingConsentForm(SaplingForm):
         empty_label=_("Choose a parent or carer"),
         help_text=_("Only someone with parental responsibility can give consent."),
     )
-    given_on = NHSDateField(label=_("Date consent was given"), allow_future=False)
+    given_on = _date(_("Date consent was given"), _("Enter the date consent was given"))
     method = forms.ChoiceField(
-        label=_("How was consent given?"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+        label=_("How was consent given?"),
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how consent was given")},
     )
     competence_note = _long(
         _("If the young person is under 16: how did you judge them able to decide?"),
@@ -177,6 +198,7 @@ class SchoolSummaryForm(VersionedForm):
             "Practical strategies for teachers: seating, equipment, breaks, instructions. "
             "The school will read this; keep clinical detail out."
         ),
+        missing=_("Write what helps this child in class"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -194,10 +216,16 @@ class PlainConfirmForm(SaplingForm):
 
 class PartnerSchoolForm(SaplingForm):
     partner = _MemberChoice(
-        label=_("Partner"), queryset=User.objects.none(), empty_label=_("Choose a partner")
+        label=_("Partner"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a partner"),
+        error_messages={"required": _("Choose a partner")},
     )
     school = forms.ModelChoiceField(
-        label=_("School or setting"), queryset=School.objects.none(), empty_label=_("Choose one")
+        label=_("School or setting"),
+        queryset=School.objects.none(),
+        empty_label=_("Choose one"),
+        error_messages={"required": _("Choose a school or setting")},
     )
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:

@@ -103,6 +103,7 @@ def withdraw_sharing_consent(request: TeamRequest, child_pk: int, pk: int) -> Ht
     )
     form = WithdrawForm(request.POST or None, initial={"version": consent.version})
     form.fields["reason"].label = _("Who withdrew consent, and how?")
+    form.fields["reason"].error_messages["required"] = _("Say who withdrew consent and how")
     if request.method == "POST" and form.is_valid():
         try:
             count = sharing.withdraw_consent(
@@ -352,7 +353,7 @@ def end_partner_school(request: TeamRequest, pk: int) -> HttpResponse:
         .select_related("partner", "school"),
         pk,
     )
-    form = PlainConfirmForm(request.POST or None)
+    form = PlainConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             sharing.unlink_partner(link=link, by=request.user)
