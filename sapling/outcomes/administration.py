@@ -16,6 +16,7 @@ submissions (or a link and a paper entry) exactly one is kept.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,15 +249,29 @@ def administration_for(link: SecureLink) -> Administration:
     return administration
 
 
+def _with_page(
+    draft: dict[str, Any], answers: dict[str, Any], page: Collection[str]
+) -> dict[str, Any]:
+    """The draft with this page's answers in place (a question left blank is cleared)."""
+    return {**{k: v for k, v in draft.items() if k not in page}, **answers}
+
+
 @transaction.atomic
-def save_draft(*, administration: Administration, answers: dict[str, Any]) -> dict[str, Any]:
-    """Keep one page's answers so the respondent can come back to the rest later."""
+def save_draft(
+    *, administration: Administration, answers: dict[str, Any], page: Collection[str]
+) -> dict[str, Any]:
+    """Keep one page's answers so the respondent can come back to the rest later.
+
+    `page` names the page's questions: the required ones among them must be answered.
+    """
     locked = Administration.objects.select_for_update().get(pk=administration.pk)
     if locked.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
         raise AlreadyReceived()
     definition = locked.instrument_version.questionnaire
-    merged = q.keep_enabled(definition, {**locked.draft, **answers})
-    problems = {k: v for k, v in q.answer_problems(definition, merged).items() if k in merged}
+    merged = q.keep_enabled(definition, _with_page(locked.draft, answers, page))
+    problems = {
+        k: v for k, v in q.answer_problems(definition, merged).items() if k in merged or k in page
+    }
     if problems:
         raise AnswersRefused(problems)
     Administration.objects.filter(pk=locked.pk).update(draft=merged, updated_at=timezone.now())
@@ -316,13 +331,17 @@ def submit_answers(
     *,
     link: SecureLink,
     answers: dict[str, Any],
+    page: Collection[str] = (),
     language: str,
     now: dt.datetime | None = None,
 ) -> Response:
-    """The respondent sends their answers: the link is used up in the same transaction."""
+    """The respondent sends their answers (the last page's, with the saved draft).
+
+    The link is used up in the same transaction that saves the response.
+    """
     now = now or timezone.now()
     administration = administration_for(link)
-    merged = {**administration.draft, **answers}
+    merged = _with_page(administration.draft, answers, page)
     problems = q.answer_problems(
         administration.instrument_version.questionnaire,
         q.keep_enabled(administration.instrument_version.questionnaire, merged),
@@ -330,12 +349,8 @@ def submit_answers(
     if problems:
         raise AnswersRefused(problems)
     consume_link(link, now=now)
-    # Other links for the same measure (the reminder's) stop working once it is answered.
-    response = _complete(
-        administration, merged, mode=Mode.LINK, language=language, now=now, by=None
-    )
-    revoke_links_for_target(administration, "measure answered", now=now)
-    return response
+    # Another link for the same measure (the reminder's) then shows "already received".
+    return _complete(administration, merged, mode=Mode.LINK, language=language, now=now, by=None)
 
 
 @transaction.atomic
@@ -344,8 +359,4 @@ def enter_paper_response(
 ) -> Response:
     """A clinician types in a questionnaire the respondent filled in on paper."""
     now = timezone.now()
-    response = _complete(
-        administration, answers, mode=Mode.PAPER, language=language, now=now, by=by
-    )
-    revoke_links_for_target(administration, "answered on paper", now=now)
-    return response
+    return _complete(administration, answers, mode=Mode.PAPER, language=language, now=now, by=by)

@@ -109,8 +109,8 @@ def _answer_of(condition: dict[str, Any]) -> Any:
 
 
 def _holds(condition: dict[str, Any], answers: Answers) -> bool:
-    given = answers.get(condition.get("question", ""))
-    operator = condition.get("operator")
+    given = answers.get(str(condition.get("question", "")))
+    operator = str(condition.get("operator", ""))
     wanted = _answer_of(condition)
     if operator == "exists":
         return (given not in (None, "")) == bool(wanted)

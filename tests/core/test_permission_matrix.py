@@ -23,13 +23,14 @@ from tests.factories import (
     ReferralFactory,
 )
 from tests.groups import permission_rows as groups_rows
+from tests.outcomes import permission_rows as outcomes_rows
 from tests.permission_objects import Builders, Objects
 from tests.reports.factories import PlanningRunFactory, PlanningScenarioFactory
 from tests.waitlist.factories import CheckInFactory, ResourceFactory, WaitlistEntryFactory
 
 # Each app with pages of its own keeps its rows, and how to build its records, beside its
 # tests: tests/<app>/permission_rows.py (MATRIX, POST_ONLY, BUILDERS, NAMESPACES, PUBLIC).
-EXTENSIONS = [groups_rows, care_rows, consultations_rows, children_rows]
+EXTENSIONS = [groups_rows, care_rows, consultations_rows, children_rows, outcomes_rows]
 
 C, S, A, L, P, M = (
     Role.CLINICIAN,

@@ -11,7 +11,8 @@ from sapling.core.outbox import MAX_ATTEMPTS, SendCounts, send_due
 class Command(BaseCommand):
     help = (
         "Send every message that is due (waiting-list checks, resources, invitations, "
-        "reminders, questionnaires, consultation booking links after universal training). "
+        "reminders, questionnaires, consultation booking links after universal training, "
+        "statutory advice coming due to its writer). "
         "Idempotent: running it twice, or two runs at once, "
         "sends nothing twice. Carers who may not be contacted are never sent anything; "
         f"failed sends are retried with growing delays up to {MAX_ATTEMPTS} attempts; "
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from sapling.care.messages import schedule_contact_reminders
+        from sapling.children.notices import schedule_advice_reminders
         from sapling.consultations.invitations import schedule_booking_invitations
         from sapling.groups.notices import schedule_reminders
         from sapling.outcomes.administration import schedule_measures
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             f"outcome measures: {measures.sent} sent, {measures.reminded} reminders, "
             f"{measures.not_sent} could not be sent (for paper)"
         )
+        advice = schedule_advice_reminders(now)
+        self.stdout.write(f"statutory advice: {advice} reminders to writers queued")
         counts = send_due(now, progress=self._progress)
         self.stdout.write(self._summary(counts))
         if counts.stuck:
