@@ -23,6 +23,7 @@ NAVIGATION = [
     (lambda: _("Safeguarding"), "children:list_open_concerns", "safeguarding.view_open"),
     (lambda: _("Statutory advice"), "children:list_advice_due", "statutory.manage"),
     (lambda: _("Shared summaries"), "children:list_released_summaries", "sharing.view_released"),
+    (lambda: _("Outcomes"), "outcomes:show_overview", "outcomes.view"),
     (lambda: _("Resources"), "groups:list_resources", "resources.manage"),
     (lambda: _("Training and groups"), "runs:list_runs", "groups.view"),
     (lambda: _("Book training"), "runs:list_training", "groups.book_own"),
