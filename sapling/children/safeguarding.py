@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team, User
+from sapling.children import notices
 from sapling.children.models import Child, SafeguardingConcern, SafeguardingSettings
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.permissions import has_permission
@@ -120,6 +121,7 @@ def escalate_concern(
     concern.escalation_note = note.strip()
     concern.updated_by = by
     concern.save_versioned(expected_version=expected_version)
+    notices.concern_escalated(concern)
     return concern
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team, User
+from sapling.children import notices
 from sapling.children.models import (
     Carer,
     Child,
@@ -185,6 +186,7 @@ def release_summary(*, summary: SchoolSummary, by: User, expected_version: int) 
     summary.released_by = by
     summary.updated_by = by
     summary.save_versioned(expected_version=expected_version)
+    notices.summary_shared(summary)
     return summary
 
 
