@@ -33,7 +33,7 @@ $(VENDOR)/.copied: node_modules/.installed tools/plotly-css.mjs
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	mkdir -p $(VENDOR)/plotly
 	cp node_modules/plotly.js-dist-min/plotly.min.js node_modules/plotly.js-dist-min/LICENSE $(VENDOR)/plotly/
-	node tools/plotly-css.mjs node_modules/plotly.js-dist-min/plotly.min.js > $(VENDOR)/plotly/plotly.css
+	node tools/plotly-css.mjs node_modules/plotly.js-dist-min/plotly.min.js $(VENDOR)/plotly
 	touch $@
 
 sapling/locale/cy/LC_MESSAGES/django.mo: sapling/locale/cy/LC_MESSAGES/django.po $(BIN)/.installed

@@ -61,30 +61,36 @@ def _require_running(run: PlanningRun) -> None:
 
 def step_run(*, run: PlanningRun, expected_done: int) -> PlanningRun:
     """Run the next chunk, once: a step naming a chunk already done changes nothing, so two
-    open tabs (or a repeated request) never count the same replications twice."""
-    with transaction.atomic():
-        run = PlanningRun.objects.select_for_update().get(pk=run.pk)
-        _require_running(run)
-        if expected_done != run.done:
-            return run
-        count = min(CHUNK, run.replications - run.done)
-        scenarios = [scenario_from_dict(data) for data in run.scenarios]
-        results = project_many(
-            scenarios, mode="stochastic", replications=count, seed=SEED + run.done
-        )
-        stored = load_draws(run)
-        fresh = [draws(result) for result in results]
-        merged = [
-            {m: np.concatenate([old[m], new[m]]) if old else new[m] for m in MEASURES}
-            for old, new in zip(stored or [{}] * len(fresh), fresh, strict=True)
-        ]
-        run.results = _dump(merged)
-        run.done += count
-        if run.done >= run.replications:
-            run.status = RunStatus.FINISHED
-            run.ended_at = timezone.now()
-        run.save()
+    open tabs (or a repeated request) never count the same replications twice.
+
+    The projection runs outside any transaction (a second or so); only the short check and
+    save at the end holds the database, so a cancel is never kept waiting.
+    """
+    run.refresh_from_db()
+    _require_running(run)
+    if expected_done != run.done:
         return run
+    count = min(CHUNK, run.replications - run.done)
+    scenarios = [scenario_from_dict(data) for data in run.scenarios]
+    results = project_many(scenarios, mode="stochastic", replications=count, seed=SEED + run.done)
+    fresh = [draws(result) for result in results]
+    stored = load_draws(run)
+    merged = [
+        {m: np.concatenate([old[m], new[m]]) if old else new[m] for m in MEASURES}
+        for old, new in zip(stored or [{}] * len(fresh), fresh, strict=True)
+    ]
+    with transaction.atomic():
+        current = PlanningRun.objects.select_for_update().get(pk=run.pk)
+        _require_running(current)
+        if current.done != expected_done:  # another request saved this chunk first
+            return current
+        current.results = _dump(merged)
+        current.done += count
+        if current.done >= current.replications:
+            current.status = RunStatus.FINISHED
+            current.ended_at = timezone.now()
+        current.save()
+        return current
 
 
 @transaction.atomic
