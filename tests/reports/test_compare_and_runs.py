@@ -53,7 +53,7 @@ def test_the_lead_compares_the_baseline_with_saved_scenarios_week_by_week(
 ) -> None:
     _list(team)
     more = PlanningScenarioFactory.create(team=team, name="Two more contacts")
-    response = logged_in(lead).get(COMPARE, {"scenario": ["baseline", more.pk]})
+    response = logged_in(lead).get(COMPARE, {"scenario": ["baseline", str(more.pk)]})
     html = response.content.decode()
     data = _chart_data(html)
     names = [s["name"] for s in data["scenarios"]]  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ def test_the_lead_compares_the_baseline_with_saved_scenarios_week_by_week(
 
 @pytest.mark.django_db
 def test_a_fifth_scenario_is_refused_with_a_clear_message(team: Team, lead: User) -> None:
-    saved = [PlanningScenarioFactory.create(team=team).pk for _ in range(4)]
+    saved = [str(PlanningScenarioFactory.create(team=team).pk) for _ in range(4)]
     html = logged_in(lead).get(COMPARE, {"scenario": ["baseline", *saved]}).content.decode()
     assert "You chose 5 scenarios: choose up to four to compare" in html
     assert "planning-chart-data" not in html
@@ -85,7 +85,7 @@ def test_another_teams_scenario_cannot_be_compared(
     team: Team, other_team: Team, lead: User
 ) -> None:
     theirs = PlanningScenarioFactory.create(team=other_team, name="Theirs")
-    html = logged_in(lead).get(COMPARE, {"scenario": [theirs.pk]}).content.decode()
+    html = logged_in(lead).get(COMPARE, {"scenario": [str(theirs.pk)]}).content.decode()
     assert "Select a valid choice" in html
     assert "Theirs" not in html
 
@@ -95,7 +95,7 @@ def test_the_comparison_downloads_as_csv(team: Team, lead: User) -> None:
     _list(team)
     more = PlanningScenarioFactory.create(team=team, name="=cmd|more")
     response = logged_in(lead).get(
-        reverse("reports:export_comparison"), {"scenario": ["baseline", more.pk]}
+        reverse("reports:export_comparison"), {"scenario": ["baseline", str(more.pk)]}
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
