@@ -28,7 +28,7 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class ClinicianField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ClinicianField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _name(obj)
 

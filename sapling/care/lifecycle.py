@@ -48,19 +48,22 @@ def open_episode(
     """Take a child off the specialist waiting list into an episode of care.
 
     The entry is allocated to the lead clinician and stays on the list, clock running,
-    until the first attended contact stops it. A re-referred child's new episode points at
-    the one before, so the history stays linked.
+    until the first attended contact stops it. A child whose first specialist contact was
+    recorded on the waiting list before the episode was opened can have one opened too.
+    A re-referred child's new episode points at the one before, so the history stays linked.
     """
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.tier != Tier.SPECIALIST:
         raise IllegalMove(_("Only children waiting for specialist care can start an episode"))
-    if entry.status not in waitlist.OPEN:
+    seen_already = entry.stop_reason == StopReason.SPECIALIST_CONTACT
+    if entry.status not in waitlist.OPEN and not seen_already:
         raise IllegalMove(_("This child is no longer on the waiting list"))
     if Episode.objects.filter(entry=entry).exists():
         raise IllegalMove(_("An episode of care has already started from this entry"))
     if Episode.objects.filter(child=entry.child, status=EpisodeStatus.OPEN).exists():
         raise IllegalMove(_("This child already has an open episode of care"))
-    waitlist.allocate(entry=entry, to=lead_clinician, by=by, expected_version=entry.version)
+    if entry.status in waitlist.OPEN:
+        waitlist.allocate(entry=entry, to=lead_clinician, by=by, expected_version=entry.version)
     previous = (
         Episode.objects.filter(child=entry.child, status=EpisodeStatus.DISCHARGED)
         .filter(next_episode__isnull=True)

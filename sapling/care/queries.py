@@ -83,14 +83,14 @@ def caseload(team: Team, clinician: User, *, now: dt.datetime | None = None) -> 
     )
     rows = []
     for episode in episodes:
-        last = episode.last_contact  # type: ignore[attr-defined]
+        last = episode.last_contact
         rows.append(
             CaseloadRow(
                 episode=episode,
-                next_contact=episode.next_contact,  # type: ignore[attr-defined]
+                next_contact=episode.next_contact,
                 last_contact=last,
                 days_since_last=(today - timezone.localdate(last)).days if last else None,
-                unsigned_notes=episode.unsigned,  # type: ignore[attr-defined]
+                unsigned_notes=episode.unsigned,
                 review_due=bool(episode.review_due_on and episode.review_due_on <= today),
                 not_brought=bool(not_brought_prompt(episode)),
             )
