@@ -27,7 +27,14 @@ from sapling.children.models import Carer, Child, GPCluster, GPPractice, School
 from sapling.children.records import add_carer, register_child
 from sapling.core.models import TimestampedModel
 from sapling.core.roles import Role
-from sapling.demo import demo_care, demo_child_records, demo_consultations, demo_groups, places
+from sapling.demo import (
+    demo_care,
+    demo_child_records,
+    demo_consultations,
+    demo_groups,
+    demo_planning,
+    places,
+)
 from sapling.demo.families import ChildPlan, FamilyGenerator
 from sapling.demo.flow import Cast, load_referral_flow
 from sapling.demo.staff import DemoStaff, create_staff
@@ -35,7 +42,7 @@ from sapling.demo.staff import DemoStaff, create_staff
 YEARS_OF_HISTORY = 3
 # Each feature's part of the story, loaded after the referral flow in this order and
 # deleted in the reverse order, before the flow's records.
-FEATURES = (demo_groups, demo_consultations, demo_care, demo_child_records)
+FEATURES = (demo_groups, demo_consultations, demo_care, demo_child_records, demo_planning)
 LONDON = ZoneInfo("Europe/London")
 ChildProgress = Callable[[int, int], None]
 # Children are written, then backdated, this many at a time.
