@@ -180,6 +180,8 @@ def calendar_event(consultation: Consultation) -> CalendarEvent:
 
 def send_confirmation(consultation: Consultation) -> OutboxMessage | None:
     """Email the person who booked: when, how to join, and a calendar invitation."""
+    if not consultation.email:
+        return None  # a partner account without an email: their bookings page has it all
     slot = consultation.slot
     subject = _("Your consultation with an occupational therapist is booked")
     body = "\n".join(

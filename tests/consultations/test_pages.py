@@ -316,3 +316,14 @@ def test_an_expired_or_wrong_link_books_nothing(team: Team) -> None:
     wrong = Client().get("/l/" + "x" * 43 + "/")
     assert "This link cannot be used" in wrong.content.decode()
     assert Client().get(reverse("consultations:book_with_link")).status_code == 404
+
+
+def test_a_clinician_can_list_only_their_own_slots(team: Team, clinician: User, lead: User) -> None:
+    SlotFactory.create(team=team, clinician=clinician, starts_at=in_days(3, 9))
+    SlotFactory.create(team=team, clinician=lead, starts_at=in_days(4, 11))
+    client = logged_in(clinician)
+    everyone = client.get(reverse("consultations:list_slots")).content.decode()
+    mine = client.get(reverse("consultations:list_slots") + "?mine=1").content.decode()
+    assert "11:00 to 11:30" in everyone
+    assert "09:00 to 09:30" in mine
+    assert "11:00 to 11:30" not in mine
