@@ -109,6 +109,7 @@ class LongRunForm(CompareForm):
         coerce=int,
         choices=[(n, f"{n:,}") for n in LONG_RUNS],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how many runs of each scenario")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -224,7 +224,9 @@ def start_run(request: TeamRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("reports:show_run", pk=run.pk)
-    context = {"form": form, "long_run_form": form, "query": ""}
+    choose = CompareForm(request.POST, team=request.team)
+    choose.is_valid()
+    context = {"form": choose, "long_run_form": form, "query": ""}
     return render(request, "reports/compare_scenarios.jinja", context)
 
 

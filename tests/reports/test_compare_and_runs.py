@@ -61,7 +61,8 @@ def test_the_lead_compares_the_baseline_with_saved_scenarios_week_by_week(
     assert len(data["weeks"]) == 104  # type: ignore[arg-type]
     # The bands hold the median, week by week.
     base = data["scenarios"][0]["list_size"]  # type: ignore[index]
-    assert all(lo <= mid <= hi for lo, mid, hi in zip(base["low"], base["median"], base["high"]))
+    bands = zip(base["low"], base["median"], base["high"], strict=True)
+    assert all(lo <= mid <= hi for lo, mid, hi in bands)
     # More capacity: a shorter list by the end.
     changed = data["scenarios"][1]["list_size"]  # type: ignore[index]
     assert changed["median"][-1] < base["median"][-1]
@@ -186,3 +187,12 @@ def test_the_projection_of_draws_reads_percentiles_and_the_first_week_met() -> N
     assert result.final("list_size") == (91.0, 91.0, 91.0)
     never = planning.projection("y", values, target_share=0.92)
     assert never.first_met is None and never.met_share == 0.0
+
+
+@pytest.mark.django_db
+def test_a_long_run_needs_its_length_and_starts_nothing_without(team: Team, lead: User) -> None:
+    response = logged_in(lead).post(reverse("reports:start_run"), {"scenario": ["baseline"]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose how many runs of each scenario" in html
+    assert not PlanningRun.objects.exists()
