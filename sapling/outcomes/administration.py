@@ -2,6 +2,8 @@
 
 The rules `schedule_measures` applies (run by `sapling send-due`, idempotent):
 
+0. The measures whose time point has come for episodes and group runs are made first
+   (sapling/outcomes/schedule.py).
 1. A scheduled measure whose due date has come is sent once to its respondent (a carer,
    or a teacher's email address) as a personal secure link valid for 14 days. One that
    nobody may be sent (a contact restriction, no consent, no address) is marked "could
@@ -42,6 +44,7 @@ from sapling.outcomes.models import (
     Mode,
     Respondent,
     Response,
+    TimePoint,
 )
 from sapling.outcomes.scoring import score_answers
 
@@ -64,6 +67,7 @@ class AnswersRefused(ValueError):
 
 @dataclass
 class MeasureCounts:
+    made: int = 0
     sent: int = 0
     reminded: int = 0
     not_sent: int = 0
@@ -71,6 +75,17 @@ class MeasureCounts:
 
 def first_name(child: Child) -> str:
     return child.preferred_name or child.given_name
+
+
+def about_name(administration: Administration) -> str:
+    """The one name a message or page may show: the child's first name, or for a group
+    participant's own feedback, the participant's first name."""
+    if administration.child is not None:
+        return first_name(administration.child)
+    enrolment = administration.enrolment
+    if enrolment is not None and enrolment.user is not None:
+        return enrolment.user.first_name
+    return enrolment.participant_name.split(" ")[0] if enrolment is not None else ""
 
 
 def language_for(version: InstrumentVersion, wanted: str) -> str:
@@ -152,18 +167,27 @@ def cancel_measure(
 
 
 def _message(administration: Administration, language: str, reminder: bool) -> tuple[str, str]:
-    name = first_name(administration.child)
+    name = about_name(administration)
     with translation.override(language):
-        if reminder:
-            subject = _("Reminder: a short questionnaire about %(name)s") % {"name": name}
+        if administration.time_point == TimePoint.SESSION:
+            subject = _("How was the session? One question")
+            opening = _("Thank you for coming. How helpful was the session?")
+        elif administration.child is None:
+            subject = _("A short questionnaire about the course")
+            opening = _("The children's occupational therapy team would like to hear from you.")
         else:
             subject = _("A short questionnaire about %(name)s") % {"name": name}
+            opening = (
+                _("The children's occupational therapy team would like to hear from %(name)s.")
+                % {"name": name}
+                if administration.respondent == Respondent.YOUNG_PERSON
+                else _("The children's occupational therapy team would like to hear from you.")
+            )
+        if reminder:
+            subject = _("Reminder: %(subject)s") % {"subject": subject}
         body = "\n".join(
             [
-                _("The children's occupational therapy team would like to hear from you.")
-                if administration.respondent != Respondent.YOUNG_PERSON
-                else _("The children's occupational therapy team would like to hear from %(name)s.")
-                % {"name": name},
+                opening,
                 _("It takes a few minutes. Please answer here:"),
                 "{link}",
                 _("The link is personal to you, works once and for 14 days."),
@@ -193,8 +217,11 @@ def _queue(administration: Administration, now: dt.datetime, *, reminder: bool) 
 
 def schedule_measures(now: dt.datetime | None = None) -> MeasureCounts:
     """Send every measure due and every reminder due; safe to run as often as you like."""
+    from sapling.outcomes.schedule import schedule_due_measures
+
     now = now or timezone.now()
-    counts = MeasureCounts()
+    made = schedule_due_measures(now)
+    counts = MeasureCounts(made=made.episodes + made.runs)
     due = (
         Administration.objects.filter(
             status=AdministrationStatus.SCHEDULED, due_on__lte=timezone.localdate(now)
@@ -240,7 +267,7 @@ def live_link(pk: int, now: dt.datetime | None = None) -> SecureLink:
 
 def administration_for(link: SecureLink) -> Administration:
     administration = Administration.objects.select_related(
-        "child", "instrument_version__instrument"
+        "child", "enrolment__user", "instrument_version__instrument"
     ).get(pk=link.target_id)
     if administration.status == AdministrationStatus.COMPLETED:
         raise AlreadyReceived()

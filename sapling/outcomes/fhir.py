@@ -52,8 +52,10 @@ def _items(items: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict[st
     return found
 
 
-def _subject(response: Response) -> dict[str, Any]:
+def _subject(response: Response) -> dict[str, Any] | None:
     child = response.administration.child
+    if child is None:
+        return None  # a group participant's own feedback is about no patient
     nhs_number = getattr(child, "nhs_number", "")
     if nhs_number:
         return {"identifier": {"system": NHS_NUMBER, "value": nhs_number}}
@@ -69,12 +71,14 @@ def questionnaire_response(response: Response) -> QuestionnaireResponse:
         "id": f"sapling-response-{response.pk}",
         "questionnaire": version.canonical,
         "status": "completed",
-        "subject": _subject(response),
         "authored": response.submitted_at.isoformat(),
         "language": response.language,
         "source": {"display": administration.get_respondent_display()},
         "item": _items(version.questionnaire.get("item", []), response.answers),
     }
+    subject = _subject(response)
+    if subject is not None:
+        resource["subject"] = subject
     return QuestionnaireResponse.model_validate(resource)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -260,3 +261,38 @@ class RateGoalsForm(SaplingForm):
 
     def ratings(self) -> dict[int, int]:
         return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
+
+
+class PlanForm(SaplingForm):
+    """Plan a measure at a time point of an episode or a group run."""
+
+    instrument = forms.ModelChoiceField(
+        label=_("Measure"), queryset=InstrumentVersion.objects.none(), empty_label=None
+    )
+    time_point = forms.ChoiceField(label=_("When"), widget=forms.RadioSelect)
+    respondent = forms.ChoiceField(
+        label=_("Who answers it?"),
+        choices=[c for c in Respondent.choices if c[0] != Respondent.CLINICIAN],
+        widget=forms.RadioSelect,
+        initial=Respondent.PARENT,
+    )
+
+    def __init__(self, *args: Any, team: Team, time_points: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = (  # type: ignore[attr-defined]
+            InstrumentVersion.objects.for_team(team)
+            .exclude(instrument__kind=InstrumentKind.GAS)
+            .select_related("instrument")
+            .order_by("instrument__title", "-created_at")
+        )
+        self.fields["time_point"].choices = [  # type: ignore[attr-defined]
+            (p, TimePoint(p).label) for p in time_points
+        ]
+
+
+class ScaleGoalForm(GasGoalForm):
+    """Scaling an episode's goal: its words are already agreed, so only the levels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["goal_text"]

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team, User
+from sapling.care.models import Episode, Goal
 from sapling.children.models import Child
 from sapling.core.lifecycle import IllegalMove
 from sapling.outcomes.models import GasGoal, GasRating, TimePoint
@@ -30,10 +31,20 @@ def add_goal(
     baseline: int,
     set_on: dt.date,
     by: User,
+    care_goal: Goal | None = None,
 ) -> GasGoal:
-    """Scale a goal: what -2, -1, 0, +1 and +2 look like for this child."""
+    """Scale a goal: what -2, -1, 0, +1 and +2 look like for this child.
+
+    With `care_goal`, the specialist episode's goal is scaled: its words are the goal's.
+    """
     if child.team_id != team.pk:
         raise IllegalMove(_("That child is not on this team's books"))
+    if care_goal is not None:
+        if care_goal.episode.child_id != child.pk:
+            raise IllegalMove(_("That goal is another child's"))
+        if GasGoal.objects.filter(goal=care_goal).exists():
+            raise IllegalMove(_("This goal has been scaled already"))
+        goal_text = care_goal.text
     if len(levels) != len(LEVELS) or any(not text.strip() for text in levels):
         raise IllegalMove(_("Describe all five levels, from -2 to +2"))
     if len({text.strip().lower() for text in levels}) != len(LEVELS):
@@ -49,6 +60,8 @@ def add_goal(
         set_on=set_on,
         set_by=by,
         updated_by=by,
+        goal=care_goal,
+        episode=care_goal.episode if care_goal is not None else None,
         **dict(zip(LEVELS, (text.strip() for text in levels), strict=True)),
     )
 
@@ -61,11 +74,12 @@ def rate_goals(
     time_point: str,
     rated_on: dt.date,
     by: User,
+    episode: Episode | None = None,
 ) -> list[GasRating]:
-    """Rate each of the child's open goals at a review or at discharge, all at once."""
+    """Rate each of the child's open goals (of one episode, if given) all at once."""
     if time_point not in RATED_AT:
         raise IllegalMove(_("Goals are rated at a review, at discharge or at follow-up"))
-    goals = {g.pk: g for g in GasGoal.objects.filter(child=child, closed_on__isnull=True)}
+    goals = {g.pk: g for g in open_goals(child, episode)}
     if not goals:
         raise IllegalMove(_("This child has no goals to rate"))
     if set(ratings) != set(goals):
@@ -89,6 +103,13 @@ def rate_goals(
             _("These goals were already rated at this time point on %(date)s")
             % {"date": f"{rated_on:%-d %B %Y}"}
         ) from error
+
+
+def open_goals(child: Child, episode: Episode | None = None) -> list[GasGoal]:
+    found = GasGoal.objects.filter(child=child, closed_on__isnull=True)
+    if episode is not None:
+        found = found.filter(episode=episode)
+    return list(found.prefetch_related("ratings"))
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,43 @@ class Mode(models.TextChoices):
     PAPER = "paper", _("Paper, entered by staff")
 
 
+class MeasurePlan(TimestampedModel):
+    """A clinician's plan: this measure at this time point of an episode or a group run.
+
+    `sapling send-due` turns it into administrations when the time point comes (see
+    sapling/outcomes/schedule.py). A plan is ended with a reason, never deleted.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="measure_plans")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="plans"
+    )
+    episode = models.ForeignKey(
+        "care.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    run = models.ForeignKey(
+        "groups.Run", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    time_point = models.CharField(max_length=20, choices=TimePoint.choices)
+    respondent = models.CharField(max_length=20, choices=Respondent.choices)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(episode__isnull=False, run__isnull=True)
+                | models.Q(episode__isnull=True, run__isnull=False),
+                name="measure_plan_is_for_an_episode_or_a_run",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_version} at {self.time_point}"
+
+
 class AdministrationQuerySet(models.QuerySet["Administration"]):
     def for_team(self, team: Team) -> AdministrationQuerySet:
         return self.filter(team=team)
@@ -134,9 +171,43 @@ class Administration(VersionedModel):
     """One measure owed by one respondent about one child at one time point."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="administrations")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="administrations")
+    # The child it is about; none only for a group participant's own feedback (a teacher
+    # at universal training), which is bound to their enrolment instead.
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="administrations"
+    )
     instrument_version = models.ForeignKey(
         InstrumentVersion, on_delete=models.PROTECT, related_name="administrations"
+    )
+    # What it measures: a specialist episode, or a group run (and the session, for
+    # session feedback) with the place on it.
+    episode = models.ForeignKey(
+        "care.Episode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+    )
+    run = models.ForeignKey(
+        "groups.Run",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+    )
+    session = models.ForeignKey(
+        "groups.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+    )
+    enrolment = models.ForeignKey(
+        "groups.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
     )
     time_point = models.CharField(max_length=20, choices=TimePoint.choices)
     respondent = models.CharField(max_length=20, choices=Respondent.choices)
@@ -168,6 +239,12 @@ class Administration(VersionedModel):
     class Meta:
         ordering = ["-due_on", "-pk"]
         indexes = [models.Index(fields=["team", "status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False) | models.Q(enrolment__isnull=False),
+                name="administration_is_about_a_child_or_a_place",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_version} for child {self.child_id} at {self.time_point}"
@@ -206,6 +283,21 @@ class GasGoal(VersionedModel):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="gas_goals")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="gas_goals")
+    # The specialist episode's goal this scales (its words are the goal's), or a goal for
+    # a targeted group place.
+    goal = models.OneToOneField(
+        "care.Goal", on_delete=models.PROTECT, null=True, blank=True, related_name="gas"
+    )
+    episode = models.ForeignKey(
+        "care.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="gas_goals"
+    )
+    enrolment = models.ForeignKey(
+        "groups.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gas_goals",
+    )
     goal_text = models.TextField(_("goal"), max_length=1000)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]

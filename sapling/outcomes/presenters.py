@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sapling.outcomes import questionnaire as q
-from sapling.outcomes.administration import first_name
+from sapling.outcomes.administration import about_name
 from sapling.outcomes.forms import AnswersForm
 from sapling.outcomes.models import Administration, InstrumentVersion, Response
 
@@ -65,7 +65,8 @@ def page_context(
             blocks.append({"field": names[item["linkId"]]})
     return {
         "form": form,
-        "first_name": first_name(measure.child),
+        "first_name": about_name(measure),
+        "about_child": measure.child_id is not None and measure.time_point != "session",
         "title": q.translated(version.questionnaire, "title", language),
         "page_title": q.translated(page.title, "text", language) if page.title else "",
         "blocks": blocks,

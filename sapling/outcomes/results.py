@@ -16,7 +16,7 @@ from sapling.outcomes.models import (
     Response,
     TimePoint,
 )
-from sapling.outcomes.scoring import Share, positive_share
+from sapling.outcomes.scoring import Share, mean, positive_share
 
 BASELINES = {TimePoint.BASELINE, TimePoint.RUN_START}
 
@@ -133,3 +133,55 @@ def experience(responses: QuerySet[Response]) -> list[Experience]:
 
 def team_responses(team: Team) -> QuerySet[Response]:
     return Response.objects.filter(administration__team=team)
+
+
+@dataclass(frozen=True)
+class SessionFeedback:
+    """What a session's participants said: how many answered, the mean rating, comments."""
+
+    session: Any
+    answers: int
+    mean_rating: float | None
+    share: Share
+    comments: list[str]
+
+
+def session_feedback(run: Any) -> list[SessionFeedback]:
+    """Per session of a group run, for its facilitators (comments without names)."""
+    found = []
+    responses = Response.objects.filter(
+        administration__run=run, administration__session__isnull=False
+    )
+    by_session: dict[int, list[Response]] = {}
+    for response in responses.select_related("instrument_version"):
+        by_session.setdefault(response.administration.session_id or 0, []).append(response)
+    for session in run.sessions.all():
+        given = by_session.get(session.pk, [])
+        ratings = [r.scores.get("rating") for r in given]
+        scoring = given[0].instrument_version.scoring if given else {}
+        found.append(
+            SessionFeedback(
+                session,
+                len(given),
+                mean(ratings),
+                positive_share(scoring, [r.answers for r in given]),
+                [str(r.answers["comment"]) for r in given if r.answers.get("comment")],
+            )
+        )
+    return found
+
+
+def by_programme(team: Team) -> list[tuple[str, list[Experience]]]:
+    """Experience results per programme of training and groups."""
+    from sapling.groups.models import Programme
+
+    rows = []
+    for programme in Programme.objects.filter(team=team).order_by("name"):
+        found = experience(
+            team_responses(team).filter(
+                administration__run__programme=programme, administration__session__isnull=True
+            )
+        )
+        if found:
+            rows.append((programme.name, found))
+    return rows

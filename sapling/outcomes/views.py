@@ -5,11 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sapling.care.models import Episode, Goal
 from sapling.children.models import Child
 from sapling.core.audit import get_or_refuse, record_view
 from sapling.core.http import TeamRequest
@@ -19,15 +21,18 @@ from sapling.core.models import SecureLink, StaleEdit
 from sapling.core.permissions import permission_required
 from sapling.core.tokens import LinkError, LinkUsed
 from sapling.core.views import link_problem
+from sapling.groups.models import Run
 from sapling.outcomes import administration as admin
-from sapling.outcomes import gas, results
+from sapling.outcomes import gas, results, schedule
 from sapling.outcomes import questionnaire as q
 from sapling.outcomes.fhir import questionnaire_response_json
 from sapling.outcomes.forms import (
     AnswersForm,
     CancelForm,
     GasGoalForm,
+    PlanForm,
     RateGoalsForm,
+    ScaleGoalForm,
     ScheduleForm,
     UploadInstrumentForm,
 )
@@ -43,6 +48,11 @@ from sapling.outcomes.presenters import instrument_rows, page_context
 from sapling.outcomes.validation import InstrumentRefused
 
 SESSION_RECEIVED = "outcomes.questionnaire.received"
+OPEN_STATUSES = [
+    AdministrationStatus.SCHEDULED,
+    AdministrationStatus.SENT,
+    AdministrationStatus.NOT_SENT,
+]
 
 
 def _child(request: TeamRequest, pk: int) -> Child:
@@ -70,6 +80,7 @@ def show_overview(request: TeamRequest) -> HttpResponse:
     context = {
         "completion": results.completion_rates(team_measures),
         "experience": results.experience(results.team_responses(request.team)),
+        "programmes": results.by_programme(request.team),
         "paper": team_measures.filter(status=AdministrationStatus.NOT_SENT)
         .select_related("child", "instrument_version__instrument")
         .order_by("due_on")[:50],
@@ -137,11 +148,7 @@ def show_child_outcomes(request: TeamRequest, pk: int) -> HttpResponse:
         "lines": results.score_lines(responses),
         "goals": goals,
         "gas_results": gas.results(goals),
-        "open": [
-            AdministrationStatus.SCHEDULED,
-            AdministrationStatus.SENT,
-            AdministrationStatus.NOT_SENT,
-        ],
+        "open": OPEN_STATUSES,
     }
     return render(request, "outcomes/show_child_outcomes.jinja", context)
 
@@ -153,7 +160,8 @@ def export_response(request: TeamRequest, pk: int) -> HttpResponse:
         "administration__child", "instrument_version__instrument"
     )
     response = get_or_refuse(request, found, pk)
-    record_view(request, response.administration.child, what="export")
+    # A participant's own session feedback is about no child: the response itself is logged.
+    record_view(request, response.administration.child or response, what="export")
     body = questionnaire_response_json(response)
     http = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     http["Content-Disposition"] = f'attachment; filename="questionnaire-response-{pk}.json"'
@@ -289,6 +297,164 @@ def rate_gas_goals(request: TeamRequest, pk: int) -> HttpResponse:
             return redirect("outcomes:show_child_outcomes", pk=child.pk)
     context = {"form": form, "child": child, "goals": goals}
     return render(request, "outcomes/rate_gas_goals.jinja", context)
+
+
+# --- Specialist episodes and group runs -----------------------------------------------------
+
+
+def _episode(request: TeamRequest, pk: int) -> Episode:
+    episodes = Episode.objects.for_team(request.team).select_related("child", "team")
+    return get_or_refuse(request, episodes, pk)
+
+
+def _run(request: TeamRequest, pk: int) -> Run:
+    runs = Run.objects.filter(team=request.team).select_related("programme", "team")
+    return get_or_refuse(request, runs, pk)
+
+
+@require_GET
+@permission_required("outcomes.view")
+def show_episode_outcomes(request: TeamRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    record_view(request, episode.child)
+    goals = gas.open_goals(episode.child, episode)
+    scaled = {g.goal_id for g in goals}
+    responses = Response.objects.filter(administration__episode=episode).select_related(
+        "instrument_version__instrument", "administration"
+    )
+    context = {
+        "episode": episode,
+        "child": episode.child,
+        "goals": goals,
+        "unscaled": [g for g in episode.goals.all() if g.pk not in scaled],
+        "gas_results": gas.results(goals),
+        "lines": results.score_lines(responses),
+        "measures": episode.administrations.select_related(
+            "instrument_version__instrument", "carer", "response"
+        ),
+        "plans": episode.plans.filter(ended_at__isnull=True).select_related(
+            "instrument_version__instrument"
+        ),
+        "open": OPEN_STATUSES,
+    }
+    return render(request, "outcomes/show_episode_outcomes.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.record")
+def scale_goal(request: TeamRequest, pk: int) -> HttpResponse:
+    goals = Goal.objects.filter(episode__team=request.team).select_related("episode__child")
+    goal = get_or_refuse(request, goals, pk)
+    form = ScaleGoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            gas.add_goal(
+                team=request.team,
+                child=goal.episode.child,
+                goal_text=goal.text,
+                levels=[data[level] for level in gas.LEVELS],
+                weight=data["weight"],
+                baseline=data["baseline"],
+                set_on=timezone.localdate(),
+                by=request.user,
+                care_goal=goal,
+            )
+        except IllegalMove as error:
+            _problem(form, error)
+        else:
+            messages.success(request, _("The goal has been scaled"))
+            return redirect("outcomes:show_episode_outcomes", pk=goal.episode_id)
+    return render(request, "outcomes/scale_goal.jinja", {"form": form, "goal": goal})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.record")
+def rate_episode_goals(request: TeamRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    goals = gas.open_goals(episode.child, episode)
+    form = RateGoalsForm(request.POST or None, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gas.rate_goals(
+                child=episode.child,
+                episode=episode,
+                ratings=form.ratings(),
+                time_point=form.cleaned_data["time_point"],
+                rated_on=timezone.localdate(),
+                by=request.user,
+            )
+        except IllegalMove as error:
+            _problem(form, error)
+        else:
+            messages.success(request, _("The goals have been rated"))
+            return redirect("outcomes:show_episode_outcomes", pk=episode.pk)
+    context = {"form": form, "child": episode.child, "goals": goals, "episode": episode}
+    return render(request, "outcomes/rate_gas_goals.jinja", context)
+
+
+def _plan(request: TeamRequest, form: PlanForm, **owner: Any) -> bool:
+    data = form.cleaned_data
+    try:
+        schedule.plan_measure(
+            team=request.team,
+            version=data["instrument"],
+            time_point=data["time_point"],
+            respondent=data["respondent"],
+            by=request.user,
+            **owner,
+        )
+    except IllegalMove as error:
+        _problem(form, error)
+        return False
+    messages.success(request, _("The measure has been planned"))
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.record")
+def plan_episode_measure(request: TeamRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    load_shipped()
+    points = list(schedule.EPISODE_POINTS)
+    form = PlanForm(request.POST or None, team=request.team, time_points=points)
+    if request.method == "POST" and form.is_valid() and _plan(request, form, episode=episode):
+        return redirect("outcomes:show_episode_outcomes", pk=episode.pk)
+    back = reverse("outcomes:show_episode_outcomes", args=[episode.pk])
+    context = {"form": form, "caption": episode.child.full_name, "back": back}
+    return render(request, "outcomes/plan_measure.jinja", context)
+
+
+@require_GET
+@permission_required("outcomes.view")
+def show_run_outcomes(request: TeamRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    responses = Response.objects.filter(administration__run=run)
+    context = {
+        "run": run,
+        "sessions": results.session_feedback(run),
+        "experience": results.experience(responses.filter(administration__session__isnull=True)),
+        "completion": results.completion_rates(Administration.objects.filter(run=run)),
+        "plans": run.plans.filter(ended_at__isnull=True).select_related(
+            "instrument_version__instrument"
+        ),
+    }
+    return render(request, "outcomes/show_run_outcomes.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("outcomes.record")
+def plan_run_measure(request: TeamRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    load_shipped()
+    points = list(schedule.RUN_POINTS)
+    form = PlanForm(request.POST or None, team=request.team, time_points=points)
+    if request.method == "POST" and form.is_valid() and _plan(request, form, run=run):
+        return redirect("outcomes:show_run_outcomes", pk=run.pk)
+    back = reverse("outcomes:show_run_outcomes", args=[run.pk])
+    return render(
+        request, "outcomes/plan_measure.jinja", {"form": form, "caption": run.title, "back": back}
+    )
 
 
 # --- The respondent's side: reached from /l/<token>/ (sapling/core/links.py) ---------------

@@ -10,7 +10,9 @@ from django.urls import reverse
 from sapling.core.roles import Role
 from sapling.outcomes.administration import enter_paper_response
 from sapling.outcomes.instruments import add_instrument
+from tests.care.factories import EpisodeFactory, GoalFactory
 from tests.factories import UserFactory
+from tests.groups.factories import RunFactory
 from tests.outcomes.factories import AdministrationFactory, two_pages
 from tests.permission_objects import Builders, Objects
 
@@ -63,6 +65,36 @@ MATRIX: list[Row] = [
         CLINICAL,
     ),
     (
+        "episode outcomes",
+        lambda o: reverse("outcomes:show_episode_outcomes", args=[o["outcomes_episode"]]),
+        CLINICAL,
+    ),
+    (
+        "plan an episode measure",
+        lambda o: reverse("outcomes:plan_episode_measure", args=[o["outcomes_episode"]]),
+        CLINICAL,
+    ),
+    (
+        "rate an episode's goals",
+        lambda o: reverse("outcomes:rate_episode_goals", args=[o["outcomes_episode"]]),
+        CLINICAL,
+    ),
+    (
+        "scale an episode goal",
+        lambda o: reverse("outcomes:scale_goal", args=[o["outcomes_goal"]]),
+        CLINICAL,
+    ),
+    (
+        "group outcomes",
+        lambda o: reverse("outcomes:show_run_outcomes", args=[o["outcomes_run"]]),
+        CLINICAL,
+    ),
+    (
+        "plan a group measure",
+        lambda o: reverse("outcomes:plan_run_measure", args=[o["outcomes_run"]]),
+        CLINICAL,
+    ),
+    (
         "FHIR export of a response",
         lambda o: reverse("outcomes:export_response", args=[o["response"]]),
         CLINICAL,
@@ -89,4 +121,7 @@ BUILDERS: Builders = {
     ),
     "measure": lambda o: AdministrationFactory.create(team=o.team, child_id=o["child"]).pk,
     "response": _response,
+    "outcomes_episode": lambda o: EpisodeFactory.create(team=o.team).pk,
+    "outcomes_goal": lambda o: GoalFactory.create(episode_id=o["outcomes_episode"]).pk,
+    "outcomes_run": lambda o: RunFactory.create(programme__team=o.team).pk,
 }

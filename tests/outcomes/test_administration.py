@@ -216,7 +216,7 @@ def test_send_due_sends_measures(team: Team, child: Child, mum: Carer) -> None:
     _schedule(team, child, mum)
     out = StringIO()
     call_command("send_due", stdout=out)
-    assert "outcome measures: 1 sent" in out.getvalue()
+    assert "outcome measures: 0 due, 1 sent" in out.getvalue()
     assert any("/l/" in m.body for m in mail.outbox)
 
 

@@ -42,7 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(f"specialist care: {contacts} contact reminders queued")
         measures = schedule_measures(now)
         self.stdout.write(
-            f"outcome measures: {measures.sent} sent, {measures.reminded} reminders, "
+            f"outcome measures: {measures.made} due, {measures.sent} sent, "
+            f"{measures.reminded} reminders, "
             f"{measures.not_sent} could not be sent (for paper)"
         )
         advice = schedule_advice_reminders(now)
