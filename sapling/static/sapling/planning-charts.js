@@ -46,11 +46,11 @@
       var measure = element.getAttribute("data-chart");
       var layout = {
         height: 360,
-        margin: { l: 60, r: 20, t: 20, b: 50 },
+        margin: { l: 60, r: 20, t: 40, b: 50 },
         font: { family: "Arial, sans-serif", size: 14, color: "#212b32" },
         xaxis: { title: { text: document.documentElement.lang === "cy" ? "Wythnos" : "Week" } },
         yaxis: { title: { text: labels[measure] }, rangemode: "tozero" },
-        legend: { orientation: "h", y: -0.2 },
+        legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
         hovermode: "x unified",
       };
       window.Plotly.newPlot(element, traces(data, measure), layout, {
