@@ -32,6 +32,7 @@ from sapling.demo import (
     demo_child_records,
     demo_consultations,
     demo_groups,
+    demo_outcomes,
     demo_planning,
     places,
 )
@@ -42,7 +43,14 @@ from sapling.demo.staff import DemoStaff, create_staff
 YEARS_OF_HISTORY = 3
 # Each feature's part of the story, loaded after the referral flow in this order and
 # deleted in the reverse order, before the flow's records.
-FEATURES = (demo_groups, demo_consultations, demo_care, demo_child_records, demo_planning)
+FEATURES = (
+    demo_groups,
+    demo_consultations,
+    demo_care,
+    demo_child_records,
+    demo_planning,
+    demo_outcomes,
+)
 LONDON = ZoneInfo("Europe/London")
 ChildProgress = Callable[[int, int], None]
 # Children are written, then backdated, this many at a time.
