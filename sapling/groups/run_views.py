@@ -94,9 +94,11 @@ def list_runs(request: TeamRequest) -> HttpResponse:
         )
         .order_by("status", "-pk")[:200]
     )
+    everyone = Enrolment.objects.filter(run__team=request.team).prefetch_related("run__sessions")
     context = {
         "programmes": programme_rows(programmes, {p.pk: programme_figures(p) for p in programmes}),
         "runs": runs,
+        "digital": digital_access(everyone),
         "can_manage": has_permission(request, "groups.manage"),
     }
     return render(request, "groups/list_runs.jinja", context)

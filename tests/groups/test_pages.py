@@ -209,3 +209,11 @@ def test_a_stale_edit_names_who_changed_it(team, lead, administrator) -> None:
     assert "This was changed by" in response.content.decode()
     run.refresh_from_db()
     assert run.status == "planned"
+
+
+def test_the_runs_page_counts_digital_access_needs_across_runs(team, lead) -> None:
+    run = run_with_sessions(1, programme__team=team)
+    EnrolmentFactory.create(run=run, digital_needs=["device"])
+    page = logged_in(lead).get(reverse("runs:list_runs")).content.decode()
+    assert "who said joining online is hard: 1." in page
+    assert "No suitable device: 1" in page
