@@ -4,8 +4,10 @@ Everything is measured over the last 52 weeks (the 364 days up to and including 
 
 - arrivals: entries whose clock started in the window, per tier and priority, / 52;
 - capacity delivered: clock stops in the window (first group session or first specialist
-  contact), per tier, / 52. Groups and specialist care are not built yet, so first
-  contacts are the only delivered capacity Sapling records;
+  contact), per tier, / 52: children started a week, what the engine's capacity means;
+- beside it, for the lead to compare (``Delivered``): group places delivered (first
+  session attended) by programme tier, group attendances, attended specialist contacts and
+  contacts per discharged episode, from sapling.groups and sapling.care;
 - withdrawals: entries ended in the window (any end reason: withdrawn, no longer needed,
   moved away, not brought, validation) / 52, divided by the class's average list size over
   the window. That is a weekly hazard, the chance a waiting child leaves unseen in a week,
@@ -26,11 +28,13 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Min, Sum
 from django.db.models.functions import Coalesce
 
 from sapling.accounts.models import Membership, Team
+from sapling.care.models import Appointment, ContactOutcome, Episode
 from sapling.core.roles import CLINICAL
+from sapling.groups.models import Attendance, Mark
 from sapling.planning.capacity import clinician_capacity
 from sapling.reports.metrics import completed_weeks
 from sapling.triage.models import LiveOrder, TriageDecision
@@ -67,6 +71,43 @@ class ClassFigures:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """Group places and specialist contacts delivered in the window, counts and rates.
+
+    - a group place is delivered when its holder first attends a session of the run (one
+      place per enrolment, however many sessions follow), by the programme's tier;
+    - group attendances are every session attended (person-sessions);
+    - specialist contacts are appointments with the outcome "attended";
+    - contacts per episode are the attended contacts of the episodes discharged in the
+      window, divided by their number (the engine's "contacts per episode").
+    """
+
+    group_places: dict[str, int] = field(default_factory=dict)  # by programme tier
+    child_places: int = 0  # of those, places held by a child (from the waiting list)
+    group_attendances: int = 0
+    specialist_contacts: int = 0
+    discharged_episodes: int = 0
+    discharged_contacts: int = 0
+
+    def places_a_week(self, tier: str) -> float:
+        return self.group_places.get(tier, 0) / WINDOW_WEEKS
+
+    @property
+    def attendances_a_week(self) -> float:
+        return self.group_attendances / WINDOW_WEEKS
+
+    @property
+    def contacts_a_week(self) -> float:
+        return self.specialist_contacts / WINDOW_WEEKS
+
+    @property
+    def contacts_per_episode(self) -> float | None:
+        if not self.discharged_episodes:
+            return None
+        return self.discharged_contacts / self.discharged_episodes
+
+
+@dataclass(frozen=True)
 class Calibration:
     """What the team's data says, with the counts behind each rate, for the lead to check."""
 
@@ -87,6 +128,9 @@ class Calibration:
     capacity_from_wte: float  # clinician_capacity(wte) with its defaults, for comparison
     triage_outcomes: dict[str, int]  # referrals decided in the window, by outcome
     warnings: tuple[str, ...] = field(default=())
+    # Delivered in groups and specialist care over the window, for the lead to compare with
+    # the first contacts the engine's capacity is measured from.
+    delivered: Delivered = field(default_factory=lambda: Delivered())
     tiers: tuple[str, ...] = TIERS
     priorities: tuple[str, ...] = PRIORITIES
 
@@ -181,6 +225,7 @@ def calibrate(team: Team, *, today: dt.date) -> Calibration:
         clinical_hours=float(staff["hours"] or 0),
         capacity_from_wte=clinician_capacity(float(staff["wte"] or 0)),
         triage_outcomes=_triage_outcomes(team, window_start, today),
+        delivered=_delivered(team, window_start, today),
     )
     first = min((rows[0][0] for rows in starts.values() if rows), default=None)
     return _with_warnings(calibration, first)
@@ -252,6 +297,32 @@ def _triage_outcomes(team: Team, window_start: dt.date, today: dt.date) -> dict[
         .annotate(n=Count("referral", distinct=True))
     )
     return {outcome: n for outcome, n in rows}
+
+
+def _delivered(team: Team, window_start: dt.date, today: dt.date) -> Delivered:
+    """Four queries over groups and specialist care (sapling.groups, sapling.care)."""
+    window = (window_start, today)
+    attended = Attendance.objects.filter(mark=Mark.ATTENDED, session__run__team=team).order_by()
+    firsts = (
+        attended.values("enrolment_id", "enrolment__run__programme__tier", "enrolment__child_id")
+        .annotate(first=Min("session__starts_at"))
+        .filter(first__date__range=window)
+    )
+    places: dict[str, int] = defaultdict(int)
+    children = 0
+    for row in firsts:
+        places[row["enrolment__run__programme__tier"]] += 1
+        children += row["enrolment__child_id"] is not None
+    contacts = Appointment.objects.filter(team=team, outcome=ContactOutcome.ATTENDED).order_by()
+    discharged = Episode.objects.filter(team=team, discharged_on__range=window).order_by()
+    return Delivered(
+        group_places=dict(places),
+        child_places=children,
+        group_attendances=attended.filter(session__starts_at__date__range=window).count(),
+        specialist_contacts=contacts.filter(starts_at__date__range=window).count(),
+        discharged_episodes=discharged.count(),
+        discharged_contacts=contacts.filter(episode__in=discharged).count(),
+    )
 
 
 # --- folding counts into rates ------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from sapling.accounts.models import Membership, Team, User
 from sapling.planning.engine import project
@@ -14,6 +15,9 @@ from sapling.planning.scenario import scenario_from_dict
 from sapling.reports.calibration import Calibration, calibrate
 from sapling.triage.settings_store import set_live_order
 from sapling.waitlist.models import WaitlistEntry
+from tests.care.factories import AppointmentFactory, EpisodeFactory
+from tests.factories import ChildFactory
+from tests.groups.factories import AttendanceFactory, EnrolmentFactory, RunFactory, SessionFactory
 from tests.waitlist.factories import WaitlistEntryFactory
 
 TODAY = dt.date(2025, 6, 30)
@@ -131,7 +135,8 @@ def test_current_list_by_completed_weeks(history: Team) -> None:
 
 
 def test_a_handful_of_queries(history: Team, django_assert_max_num_queries: Any) -> None:
-    with django_assert_max_num_queries(8):
+    # Seven over the waiting list, staff and triage; five over groups and specialist care.
+    with django_assert_max_num_queries(13):
         calibrate(history, today=TODAY)
 
 
@@ -217,3 +222,61 @@ def test_thin_data_is_flagged_class_by_class(team: Team) -> None:
     assert "Only 0 urgent targeted arrivals in 52 weeks" in " ".join(warnings)
     assert any("Only 0 first contacts in specialist" in w for w in warnings)
     assert not any("less than 52 weeks of history" in w for w in warnings)
+
+
+def _at(days_before: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(_days(days_before), dt.time(10)))
+
+
+def test_group_places_and_specialist_contacts_delivered_in_the_window(
+    team: Team, other_team: Team
+) -> None:
+    targeted = RunFactory.create(programme__team=team, programme__tier="targeted")
+    sessions = [
+        SessionFactory.create(run=targeted, number=n + 1, starts_at=_at(days))
+        for n, days in enumerate((370, 350, 343))  # the first before the window
+    ]
+    child = ChildFactory.create(team=team)
+    early = EnrolmentFactory.create(run=targeted)  # first attended before the window
+    AttendanceFactory.create(enrolment=early, session=sessions[0])
+    AttendanceFactory.create(enrolment=early, session=sessions[1])
+    for enrolment in (
+        EnrolmentFactory.create(run=targeted, child=child, participant_email=""),
+        EnrolmentFactory.create(run=targeted),
+    ):
+        AttendanceFactory.create(enrolment=enrolment, session=sessions[1])
+        AttendanceFactory.create(enrolment=enrolment, session=sessions[2])
+    absent = EnrolmentFactory.create(run=targeted)
+    AttendanceFactory.create(enrolment=absent, session=sessions[2], mark="did_not_attend")
+    universal = RunFactory.create(programme__team=team, programme__tier="universal")
+    AttendanceFactory.create(
+        enrolment=EnrolmentFactory.create(run=universal),
+        session=SessionFactory.create(run=universal, starts_at=_at(10)),
+    )
+    other = RunFactory.create(programme__team=other_team, programme__tier="targeted")
+    AttendanceFactory.create(
+        enrolment=EnrolmentFactory.create(run=other),
+        session=SessionFactory.create(run=other, starts_at=_at(10)),
+    )
+
+    done = EpisodeFactory.create(team=team, discharged_on=_days(5), status="discharged")
+    for days, outcome in ((40, "attended"), (30, "attended"), (20, "not_brought")):
+        AppointmentFactory.create(episode=done, starts_at=_at(days), outcome=outcome)
+    open_episode = EpisodeFactory.create(team=team)
+    AppointmentFactory.create(episode=open_episode, starts_at=_at(400), outcome="attended")
+    AppointmentFactory.create(episode=open_episode, starts_at=_at(2), outcome="attended")
+
+    delivered = calibrate(team, today=TODAY).delivered
+    assert delivered.group_places == {"targeted": 2, "universal": 1}
+    assert delivered.child_places == 1
+    assert delivered.group_attendances == 6  # 5 targeted (in the window) + 1 universal
+    assert delivered.places_a_week("targeted") == pytest.approx(2 / 52)
+    assert delivered.specialist_contacts == 3  # two for the discharged episode, one open
+    assert delivered.contacts_per_episode == 2.0
+    assert delivered.discharged_episodes == 1
+
+
+def test_no_groups_or_contacts_yet(team: Team) -> None:
+    delivered = calibrate(team, today=TODAY).delivered
+    assert delivered.group_places == {} and delivered.contacts_a_week == 0
+    assert delivered.contacts_per_episode is None

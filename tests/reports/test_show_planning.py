@@ -43,6 +43,8 @@ def test_the_lead_sees_the_calibration_and_the_baseline(lead: User, team: Team) 
     assert "If nothing changes" in html
     assert "The data is thin in places" in html  # 40 arrivals spread thinly
     assert "With chance taken into account" in html
+    assert "Group places delivered a week" in html
+    assert "no episode discharged yet" in html
 
 
 @pytest.mark.django_db
