@@ -54,6 +54,8 @@ class SaveScenarioForm(WhatIfForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the what-if form with the same fields is on the same page.
+        kwargs.setdefault("auto_id", "save_%s")
         super().__init__(*args, **kwargs)
         for name in ("extra_targeted", "extra_specialist", "share_to_targeted"):
             self.fields[name].widget = forms.HiddenInput()
