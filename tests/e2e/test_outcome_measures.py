@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from sapling.accounts.models import Team, User
 from sapling.children.models import Child
@@ -25,7 +25,7 @@ from tests.factories import PASSWORD, CarerFactory
 pytestmark = pytest.mark.e2e
 
 CheckPage = Callable[[], None]
-PHONE = {"width": 360, "height": 740}
+PHONE = ViewportSize(width=360, height=740)
 
 
 def _link_sent_to(address: str) -> str:
