@@ -173,7 +173,7 @@ def test_the_first_attended_contact_stops_the_clock_on_its_day(team: Team, clini
     episode = _open(_entry(team), clinician)
     _happened(episode, 3, ContactOutcome.ATTENDED, clinician)
     _happened(episode, 1, ContactOutcome.ATTENDED, clinician)
-    entry = WaitlistEntry.objects.get(pk=episode.entry_id)
+    entry = WaitlistEntry.objects.get(episode=episode)
     assert entry.status == EntryStatus.SEEN
     assert entry.stop_reason == StopReason.SPECIALIST_CONTACT
     assert entry.clock_stopped_on == timezone.localdate() - dt.timedelta(days=3)
@@ -182,7 +182,7 @@ def test_the_first_attended_contact_stops_the_clock_on_its_day(team: Team, clini
 def test_a_cancelled_contact_does_not_stop_the_clock(team: Team, clinician: User) -> None:
     episode = _open(_entry(team), clinician)
     _happened(episode, 2, ContactOutcome.CANCELLED_BY_SERVICE, clinician)
-    entry = WaitlistEntry.objects.get(pk=episode.entry_id)
+    entry = WaitlistEntry.objects.get(episode=episode)
     assert entry.clock_stopped_on is None
     assert entry.status == EntryStatus.ALLOCATED
     assert not entry.adjustments.exists()
@@ -193,7 +193,7 @@ def test_in_wales_a_not_brought_first_contact_restarts_the_clock_from_that_day(
 ) -> None:
     episode = _open(_entry(team), clinician)
     _happened(episode, 2, ContactOutcome.NOT_BROUGHT, clinician)
-    entry = WaitlistEntry.objects.get(pk=episode.entry_id)
+    entry = WaitlistEntry.objects.get(episode=episode)
     assert entry.clock_stopped_on is None
     assert entry.clock_start == timezone.localdate() - dt.timedelta(days=2)
     assert entry.adjustments.get().rule == "wales.not_brought"
@@ -327,7 +327,7 @@ def test_discharge_cancels_booked_contacts_and_ends_an_entry_never_seen(
     )
     booked.refresh_from_db()
     assert booked.outcome == ContactOutcome.CANCELLED_BY_SERVICE
-    entry = WaitlistEntry.objects.get(pk=episode.entry_id)
+    entry = WaitlistEntry.objects.get(episode=episode)
     assert entry.status == EntryStatus.ENDED
     assert entry.end_reason == EndReason.MOVED_AWAY
     with pytest.raises(IllegalMove, match="discharged"):

@@ -127,7 +127,7 @@ def test_recording_the_first_contact_as_attended_takes_the_child_off_the_list(
         {"outcome": "attended", "note": "", "version": appointment.version},
     )
     assert response.status_code == 302
-    entry = WaitlistEntry.objects.get(pk=appointment.episode.entry_id)
+    entry = WaitlistEntry.objects.get(episode=appointment.episode)
     assert entry.status == EntryStatus.SEEN
     assert entry.clock_stopped_on == timezone.localdate() - dt.timedelta(days=1)
 
@@ -240,3 +240,39 @@ def test_the_diary_shows_the_week_for_a_clinician_and_for_the_team(
     everyone = _text(logged_in(administrator).get(reverse("care:show_diary")))
     assert mine.episode.child.full_name in everyone
     assert theirs.episode.child.full_name in everyone
+
+
+def test_the_episode_page_prompts_the_team_s_not_brought_policy(
+    team: Team, clinician: User, lead: User
+) -> None:
+    logged_in(lead).post(
+        reverse("care:update_settings"),
+        {
+            "not_brought_in_a_row": "1",
+            "not_brought_steps": "Phone the family and the school nurse.",
+            "default_minutes": "45",
+        },
+    )
+    episode = EpisodeFactory.create(team=team, entry=None, lead_clinician=clinician)
+    url = reverse("care:show_episode", args=[episode.pk])
+    assert "Phone the family and the school nurse." not in _text(logged_in(clinician).get(url))
+    AppointmentFactory.create(episode=episode, starts_at=_in(-3, 10), outcome="not_brought")
+    page = _text(logged_in(clinician).get(url))
+    assert "Not brought: act on the team" in page
+    assert "Phone the family and the school nurse." in page
+    assert reverse("care:record_safeguarding_consideration", args=[episode.pk]) in page
+
+
+def test_a_stale_discharge_says_who_changed_the_episode(team: Team, clinician: User) -> None:
+    episode = EpisodeFactory.create(team=team, lead_clinician=clinician)
+    started_at = episode.version
+    logged_in(clinician).post(
+        reverse("care:record_safeguarding_consideration", args=[episode.pk]),
+        {"text": "Discussed with the school: no concerns.", "version": started_at},
+    )
+    response = logged_in(clinician).post(
+        reverse("care:discharge_episode", args=[episode.pk]),
+        {"reason": "goals_met", "summary": "Done", "version": started_at},
+    )
+    assert "This was changed by" in _text(response)
+    assert Episode.objects.get(pk=episode.pk).is_open
