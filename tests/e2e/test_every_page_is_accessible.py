@@ -47,7 +47,12 @@ from tests.waitlist.factories import CheckInFactory, ResourceFactory
 pytestmark = pytest.mark.e2e
 
 # Not an HTML page: the waiting list as a CSV download.
-NOT_HTML = {"waiting list export", "comparison CSV", "planning run CSV"}
+NOT_HTML = {
+    "waiting list export",
+    "comparison CSV",
+    "planning run CSV",
+    "FHIR export of a response",
+}
 # Pages whose matrix URL needs another object than the shared one.
 OWN_OBJECTS = {"duplicates": "duplicate_referral"}
 
