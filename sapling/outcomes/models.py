@@ -249,6 +249,21 @@ class Administration(VersionedModel):
     def __str__(self) -> str:
         return f"{self.instrument_version} for child {self.child_id} at {self.time_point}"
 
+    @property
+    def about(self) -> str:
+        """Who it is about, for staff: the child, or the group participant."""
+        if self.child is not None:
+            return self.child.full_name
+        return self.enrolment.display_name if self.enrolment is not None else ""
+
+    @property
+    def back_url(self) -> str:
+        from django.urls import reverse
+
+        if self.child_id is None and self.run_id is not None:
+            return reverse("outcomes:show_run_outcomes", args=[self.run_id])
+        return reverse("outcomes:show_child_outcomes", args=[self.child_id])
+
 
 class Response(TimestampedModel):
     """A completed questionnaire: one per administration, however many links raced."""

@@ -40,7 +40,6 @@ from sapling.outcomes.instruments import add_instrument, load_shipped
 from sapling.outcomes.models import (
     Administration,
     AdministrationStatus,
-    GasGoal,
     InstrumentVersion,
     Response,
 )
@@ -61,9 +60,52 @@ def _child(request: TeamRequest, pk: int) -> Child:
 
 def _administration(request: TeamRequest, pk: int) -> Administration:
     found = Administration.objects.for_team(request.team).select_related(
-        "child", "instrument_version__instrument", "carer"
+        "child", "instrument_version__instrument", "carer", "enrolment__user"
     )
     return get_or_refuse(request, found, pk)
+
+
+def _back_to(measure: Administration) -> HttpResponse:
+    """The page the measure was listed on: its child's, else its group's."""
+    return redirect(measure.back_url)
+
+
+def _scale(request: TeamRequest, form: GasGoalForm, child: Child, goal: Goal | None) -> bool:
+    data = form.cleaned_data
+    try:
+        gas.add_goal(
+            team=request.team,
+            child=child,
+            goal_text=goal.text if goal is not None else data["goal_text"],
+            levels=[data[level] for level in gas.LEVELS],
+            weight=data["weight"],
+            baseline=data["baseline"],
+            set_on=timezone.localdate(),
+            by=request.user,
+            care_goal=goal,
+        )
+    except IllegalMove as error:
+        _problem(form, error)
+        return False
+    messages.success(request, _("The goal has been scaled"))
+    return True
+
+
+def _rate(request: TeamRequest, form: RateGoalsForm, child: Child, episode: Episode | None) -> bool:
+    try:
+        gas.rate_goals(
+            child=child,
+            episode=episode,
+            ratings=form.ratings(),
+            time_point=form.cleaned_data["time_point"],
+            rated_on=timezone.localdate(),
+            by=request.user,
+        )
+    except IllegalMove as error:
+        _problem(form, error)
+        return False
+    messages.success(request, _("The goals have been rated"))
+    return True
 
 
 def _problem(form: Any, error: Exception) -> None:
@@ -82,7 +124,7 @@ def show_overview(request: TeamRequest) -> HttpResponse:
         "experience": results.experience(results.team_responses(request.team)),
         "programmes": results.by_programme(request.team),
         "paper": team_measures.filter(status=AdministrationStatus.NOT_SENT)
-        .select_related("child", "instrument_version__instrument")
+        .select_related("child", "enrolment__user", "instrument_version__instrument")
         .order_by("due_on")[:50],
     }
     return render(request, "outcomes/show_overview.jinja", context)
@@ -221,7 +263,7 @@ def cancel_measure(request: TeamRequest, pk: int) -> HttpResponse:
             _problem(form, error)
         else:
             messages.success(request, _("The measure has been cancelled"))
-            return redirect("outcomes:show_child_outcomes", pk=measure.child_id)
+            return _back_to(measure)
     return render(request, "outcomes/cancel_measure.jinja", {"form": form, "measure": measure})
 
 
@@ -244,7 +286,7 @@ def enter_paper_response(request: TeamRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("This measure has already been answered"))
         else:
             messages.success(request, _("The answers have been saved"))
-            return redirect("outcomes:show_child_outcomes", pk=measure.child_id)
+            return _back_to(measure)
     context = {"form": form, "measure": measure, "fields": list(form.fields)}
     return render(request, "outcomes/enter_paper_response.jinja", context)
 
@@ -254,24 +296,8 @@ def enter_paper_response(request: TeamRequest, pk: int) -> HttpResponse:
 def add_gas_goal(request: TeamRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     form = GasGoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            gas.add_goal(
-                team=request.team,
-                child=child,
-                goal_text=data["goal_text"],
-                levels=[data[level] for level in gas.LEVELS],
-                weight=data["weight"],
-                baseline=data["baseline"],
-                set_on=timezone.localdate(),
-                by=request.user,
-            )
-        except IllegalMove as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The goal has been scaled"))
-            return redirect("outcomes:show_child_outcomes", pk=child.pk)
+    if request.method == "POST" and form.is_valid() and _scale(request, form, child, None):
+        return redirect("outcomes:show_child_outcomes", pk=child.pk)
     return render(request, "outcomes/add_gas_goal.jinja", {"form": form, "child": child})
 
 
@@ -279,22 +305,10 @@ def add_gas_goal(request: TeamRequest, pk: int) -> HttpResponse:
 @permission_required("outcomes.record")
 def rate_gas_goals(request: TeamRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
-    goals = list(GasGoal.objects.filter(child=child, closed_on__isnull=True))
+    goals = gas.open_goals(child)
     form = RateGoalsForm(request.POST or None, goals=goals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            gas.rate_goals(
-                child=child,
-                ratings=form.ratings(),
-                time_point=form.cleaned_data["time_point"],
-                rated_on=timezone.localdate(),
-                by=request.user,
-            )
-        except IllegalMove as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The goals have been rated"))
-            return redirect("outcomes:show_child_outcomes", pk=child.pk)
+    if request.method == "POST" and form.is_valid() and _rate(request, form, child, None):
+        return redirect("outcomes:show_child_outcomes", pk=child.pk)
     context = {"form": form, "child": child, "goals": goals}
     return render(request, "outcomes/rate_gas_goals.jinja", context)
 
@@ -346,25 +360,9 @@ def scale_goal(request: TeamRequest, pk: int) -> HttpResponse:
     goals = Goal.objects.filter(episode__team=request.team).select_related("episode__child")
     goal = get_or_refuse(request, goals, pk)
     form = ScaleGoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            gas.add_goal(
-                team=request.team,
-                child=goal.episode.child,
-                goal_text=goal.text,
-                levels=[data[level] for level in gas.LEVELS],
-                weight=data["weight"],
-                baseline=data["baseline"],
-                set_on=timezone.localdate(),
-                by=request.user,
-                care_goal=goal,
-            )
-        except IllegalMove as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The goal has been scaled"))
-            return redirect("outcomes:show_episode_outcomes", pk=goal.episode_id)
+    child = goal.episode.child
+    if request.method == "POST" and form.is_valid() and _scale(request, form, child, goal):
+        return redirect("outcomes:show_episode_outcomes", pk=goal.episode_id)
     return render(request, "outcomes/scale_goal.jinja", {"form": form, "goal": goal})
 
 
@@ -374,21 +372,9 @@ def rate_episode_goals(request: TeamRequest, pk: int) -> HttpResponse:
     episode = _episode(request, pk)
     goals = gas.open_goals(episode.child, episode)
     form = RateGoalsForm(request.POST or None, goals=goals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            gas.rate_goals(
-                child=episode.child,
-                episode=episode,
-                ratings=form.ratings(),
-                time_point=form.cleaned_data["time_point"],
-                rated_on=timezone.localdate(),
-                by=request.user,
-            )
-        except IllegalMove as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The goals have been rated"))
-            return redirect("outcomes:show_episode_outcomes", pk=episode.pk)
+    child = episode.child
+    if request.method == "POST" and form.is_valid() and _rate(request, form, child, episode):
+        return redirect("outcomes:show_episode_outcomes", pk=episode.pk)
     context = {"form": form, "child": episode.child, "goals": goals, "episode": episode}
     return render(request, "outcomes/rate_gas_goals.jinja", context)
 

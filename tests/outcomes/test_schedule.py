@@ -226,3 +226,27 @@ def test_the_episode_page_scales_and_rates_goals(episode: Episode, clinician: Us
     shown = client.get(page).content.decode()
     assert "50.0" in shown  # the expected outcome on the only goal
     assert "Do up my coat" in shown
+
+
+def test_a_participants_session_feedback_names_nobody_and_goes_back_to_the_group(
+    team: Team, clinician: User
+) -> None:
+    from django.core import mail
+
+    from sapling.core.outbox import send_due
+
+    run: Run = run_with_sessions(1, first_in_days=-2, programme__team=team)
+    place = EnrolmentFactory.create(run=run, participant_name="Gwen Davies")
+    AttendanceFactory.create(enrolment=place, session=run.sessions.get())
+    admin.schedule_measures(NOW)
+    send_due(NOW)
+    message = next(m for m in mail.outbox if m.to == [place.participant_email])
+    assert message.subject == "How was the session? One question"
+    measure = Administration.objects.get(time_point="session")
+    client = logged_in(clinician)
+    page = client.get(reverse("outcomes:enter_paper_response", args=[measure.pk]))
+    assert "Gwen Davies" in page.content.decode()  # staff see who it is from
+    saved = client.post(reverse("outcomes:enter_paper_response", args=[measure.pk]), {"q0": "5"})
+    assert saved["Location"] == reverse("outcomes:show_run_outcomes", args=[run.pk])
+    shown = client.get(saved["Location"]).content.decode()
+    assert "100%" in shown  # helpful or very helpful
