@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -54,3 +55,13 @@ def form_page(
 
 def row(key: str, value: Any) -> dict[str, Any]:
     return {"key": {"text": key}, "value": {"text": "" if value is None else str(value)}}
+
+
+def attempt(form: Any, action: Callable[[], object]) -> bool:
+    """Run one domain move; if it is stale or not allowed, say why on the form instead."""
+    try:
+        action()
+    except (StaleEdit, IllegalMove) as error:
+        refusal(form, error)
+        return False
+    return True

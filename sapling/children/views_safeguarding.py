@@ -19,11 +19,9 @@ from sapling.children.forms_records import (
     SafeguardingLeadForm,
 )
 from sapling.children.models import Child, SafeguardingConcern, SafeguardingSettings
-from sapling.children.pages import child_for_user, form_page, refusal, row
+from sapling.children.pages import attempt, child_for_user, form_page, row
 from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
-from sapling.core.lifecycle import IllegalMove
-from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
 
 
@@ -59,14 +57,16 @@ def list_child_concerns(request: TeamRequest, child_pk: int) -> HttpResponse:
 def add_concern(request: TeamRequest, child_pk: int) -> HttpResponse:
     child = child_for_user(request, child_pk)
     form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            safeguarding.record_concern(child=child, by=request.user, **form.cleaned_data)
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The concern has been recorded"))
-            return redirect("children:list_child_concerns", child_pk=child.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: safeguarding.record_concern(child=child, by=request.user, **form.cleaned_data),
+        )
+    ):
+        messages.success(request, _("The concern has been recorded"))
+        return redirect("children:list_child_concerns", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -97,16 +97,15 @@ def escalate_concern(request: TeamRequest, child_pk: int, pk: int) -> HttpRespon
     concern = _concern_for_user(request, child, pk)
     form = EscalateConcernForm(request.POST or None, initial={"version": concern.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            safeguarding.escalate_concern(
+        if attempt(
+            form,
+            lambda: safeguarding.escalate_concern(
                 concern=concern,
                 note=form.cleaned_data["note"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
+            ),
+        ):
             messages.success(request, _("The concern has been passed to the safeguarding lead"))
             return redirect("children:list_child_concerns", child_pk=child.pk)
     else:
@@ -139,17 +138,16 @@ def close_concern(request: TeamRequest, child_pk: int, pk: int) -> HttpResponse:
         initial={"version": concern.version, "closed_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            safeguarding.close_concern(
+        if attempt(
+            form,
+            lambda: safeguarding.close_concern(
                 concern=concern,
                 outcome=form.cleaned_data["outcome"],
                 on=form.cleaned_data["closed_on"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
+            ),
+        ):
             messages.success(request, _("The concern has been closed with its outcome"))
             return redirect("children:list_child_concerns", child_pk=child.pk)
     else:
@@ -199,16 +197,18 @@ def update_safeguarding_lead(request: TeamRequest) -> HttpResponse:
         team=request.team,
         initial={"safeguarding_lead": current.safeguarding_lead_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            safeguarding.set_safeguarding_lead(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: safeguarding.set_safeguarding_lead(
                 team=request.team, lead=form.cleaned_data["safeguarding_lead"], by=request.user
-            )
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The safeguarding lead has been saved"))
-            return redirect("children:list_open_concerns")
+            ),
+        )
+    ):
+        messages.success(request, _("The safeguarding lead has been saved"))
+        return redirect("children:list_open_concerns")
     return form_page(
         request,
         form,

@@ -26,7 +26,7 @@ from sapling.children.models import (
     SchoolSummary,
     SharingConsent,
 )
-from sapling.children.pages import child_for_user, form_page, refusal, row
+from sapling.children.pages import attempt, child_for_user, form_page, refusal, row
 from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
@@ -69,14 +69,15 @@ def list_child_sharing(request: TeamRequest, child_pk: int) -> HttpResponse:
 def add_sharing_consent(request: TeamRequest, child_pk: int) -> HttpResponse:
     child = child_for_user(request, child_pk)
     form = SharingConsentForm(request.POST or None, child=child)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.record_consent(child=child, by=request.user, **form.cleaned_data)
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("Consent to share has been recorded"))
-            return redirect("children:list_child_sharing", child_pk=child.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form, lambda: sharing.record_consent(child=child, by=request.user, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Consent to share has been recorded"))
+        return redirect("children:list_child_sharing", child_pk=child.pk)
     school = child.school
     return form_page(
         request,
@@ -142,19 +143,21 @@ def withdraw_sharing_consent(request: TeamRequest, child_pk: int, pk: int) -> Ht
 def add_school_summary(request: TeamRequest, child_pk: int) -> HttpResponse:
     child = child_for_user(request, child_pk)
     form = SchoolSummaryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.write_summary(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: sharing.write_summary(
                 child=child,
                 strengths=form.cleaned_data["strengths"],
                 what_helps=form.cleaned_data["what_helps"],
                 by=request.user,
-            )
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The summary has been saved as a draft"))
-            return redirect("children:list_child_sharing", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The summary has been saved as a draft"))
+        return redirect("children:list_child_sharing", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -179,20 +182,22 @@ def update_school_summary(request: TeamRequest, child_pk: int, pk: int) -> HttpR
             "what_helps": summary.what_helps,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.update_summary(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: sharing.update_summary(
                 summary=summary,
                 strengths=form.cleaned_data["strengths"],
                 what_helps=form.cleaned_data["what_helps"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"] or 0,
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The draft has been saved"))
-            return redirect("children:list_child_sharing", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The draft has been saved"))
+        return redirect("children:list_child_sharing", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -209,19 +214,21 @@ def release_school_summary(request: TeamRequest, child_pk: int, pk: int) -> Http
     child = child_for_user(request, child_pk)
     summary = _summary_for_user(request, child, pk)
     form = ConfirmForm(request.POST or None, initial={"version": summary.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.release_summary(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: sharing.release_summary(
                 summary=summary, by=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("The summary has been shared with %(school)s") % {"school": summary.school},
-            )
-            return redirect("children:list_child_sharing", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(
+            request,
+            _("The summary has been shared with %(school)s") % {"school": summary.school},
+        )
+        return redirect("children:list_child_sharing", child_pk=child.pk)
     consent = sharing.current_consent(child)
     return form_page(
         request,
@@ -246,19 +253,21 @@ def withdraw_school_summary(request: TeamRequest, child_pk: int, pk: int) -> Htt
     child = child_for_user(request, child_pk)
     summary = _summary_for_user(request, child, pk)
     form = WithdrawForm(request.POST or None, initial={"version": summary.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.withdraw_summary(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: sharing.withdraw_summary(
                 summary=summary,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The summary has been withdrawn from the school"))
-            return redirect("children:list_child_sharing", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The summary has been withdrawn from the school"))
+        return redirect("children:list_child_sharing", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -321,14 +330,16 @@ def list_partner_schools(request: TeamRequest) -> HttpResponse:
 @permission_required("team.configure")
 def add_partner_school(request: TeamRequest) -> HttpResponse:
     form = PartnerSchoolForm(request.POST or None, team=request.team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.link_partner(team=request.team, by=request.user, **form.cleaned_data)
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The partner has been linked to the school"))
-            return redirect("children:list_partner_schools")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: sharing.link_partner(team=request.team, by=request.user, **form.cleaned_data),
+        )
+    ):
+        messages.success(request, _("The partner has been linked to the school"))
+        return redirect("children:list_partner_schools")
     return form_page(
         request,
         form,
@@ -354,14 +365,13 @@ def end_partner_school(request: TeamRequest, pk: int) -> HttpResponse:
         pk,
     )
     form = PlainConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sharing.unlink_partner(link=link, by=request.user)
-        except IllegalMove as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The partner no longer sees that school's summaries"))
-            return redirect("children:list_partner_schools")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, lambda: sharing.unlink_partner(link=link, by=request.user))
+    ):
+        messages.success(request, _("The partner no longer sees that school's summaries"))
+        return redirect("children:list_partner_schools")
     return form_page(
         request,
         form,

@@ -18,11 +18,10 @@ from sapling.children.forms_records import (
     WithdrawForm,
 )
 from sapling.children.models import Child, StatutoryAdviceRequest
-from sapling.children.pages import child_for_user, form_page, refusal, row
+from sapling.children.pages import attempt, child_for_user, form_page, refusal, row
 from sapling.core.audit import get_or_refuse, record_list_view, record_view
 from sapling.core.http import TeamRequest
 from sapling.core.lifecycle import IllegalMove
-from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
 
 
@@ -125,19 +124,21 @@ def assign_advice_writer(request: TeamRequest, child_pk: int, pk: int) -> HttpRe
         team=request.team,
         initial={"version": advice.version, "writer": advice.writer_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            statutory.assign_writer(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: statutory.assign_writer(
                 request=advice,
                 writer=form.cleaned_data["writer"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The writer has been saved"))
-            return redirect("children:list_child_advice", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The writer has been saved"))
+        return redirect("children:list_child_advice", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -158,19 +159,21 @@ def record_advice_sent(request: TeamRequest, child_pk: int, pk: int) -> HttpResp
         request.POST or None,
         initial={"version": advice.version, "submitted_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            statutory.record_submission(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: statutory.record_submission(
                 request=advice,
                 on=form.cleaned_data["submitted_on"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The advice has been recorded as sent"))
-            return redirect("children:list_child_advice", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The advice has been recorded as sent"))
+        return redirect("children:list_child_advice", child_pk=child.pk)
     return form_page(
         request,
         form,
@@ -189,19 +192,21 @@ def withdraw_advice_request(request: TeamRequest, child_pk: int, pk: int) -> Htt
     advice = _request_for_user(request, child, pk)
     form = WithdrawForm(request.POST or None, initial={"version": advice.version})
     form.fields["reason"].help_text = _("For example: the local authority decided not to assess.")
-    if request.method == "POST" and form.is_valid():
-        try:
-            statutory.withdraw_request(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: statutory.withdraw_request(
                 request=advice,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The request has been closed as withdrawn"))
-            return redirect("children:list_child_advice", child_pk=child.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The request has been closed as withdrawn"))
+        return redirect("children:list_child_advice", child_pk=child.pk)
     return form_page(
         request,
         form,
