@@ -40,7 +40,9 @@ INVITE_WITHIN = dt.timedelta(days=56)
 def partner_training(team: Team, user: User) -> Enrolment | None:
     """The universal training this partner attended, if any (most recent first)."""
     enrolments = (
-        Enrolment.objects.filter(run__team=team, user=user, run__programme__tier="universal")
+        Enrolment.objects.filter(
+            run__team=team, user=user, run__programme__tier=ProgrammeTier.UNIVERSAL
+        )
         .select_related("run__programme")
         .order_by("-pk")
     )
