@@ -4,6 +4,7 @@ list for the safeguarding lead, and naming that lead."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -172,7 +173,7 @@ def list_open_concerns(request: TeamRequest) -> HttpResponse:
         SafeguardingConcern.objects.for_team(request.team)
         .open()
         .select_related("child", "raised_by", "escalated_to")
-        .order_by("escalated_at", "noticed_on", "pk")
+        .order_by(F("escalated_at").asc(nulls_last=True), "noticed_on", "pk")
     )
     record_list_view(
         request,

@@ -145,3 +145,14 @@ def test_another_teams_concern_is_not_found(team: Team, other_team: Team, clinic
         reverse("children:list_child_concerns", args=[theirs.child_id]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_escalated_concerns_head_the_open_list(team: Team, lead: User) -> None:
+    SafeguardingConcernFactory.create(
+        team=team, concern="Older, not escalated", noticed_on=TODAY - dt.timedelta(days=30)
+    )
+    SafeguardingConcernFactory.create(
+        team=team, concern="Newer, escalated", escalated_at=timezone.now(), escalated_to=lead
+    )
+    page = logged_in(lead).get(reverse("children:list_open_concerns")).content.decode()
+    assert page.index("Newer, escalated") < page.index("Older, not escalated")
