@@ -23,7 +23,7 @@ def _reminded_link(team) -> tuple[str, Session]:
     run = run_with_sessions(2, programme__team=team, first_in_days=1)
     lifecycle.book_public(run=run, name="Ceri Ellis", role="TA", setting="Ysgol", email="c@e.org")
     call_command("send_due", stdout=io.StringIO())
-    body = next(m.body for m in mail.outbox if "Reminder" in m.subject)
+    body = next(str(m.body) for m in mail.outbox if "Reminder" in m.subject)
     found = re.search(r"/l/([A-Za-z0-9_-]+)/", body)
     assert found is not None
     return f"/l/{found.group(1)}/", run.sessions.get(number=1)
