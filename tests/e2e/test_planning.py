@@ -4,38 +4,18 @@ comparison, once to the end and once cancelled."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sapling.accounts.models import Team, User
 from sapling.reports.models import PlanningRun, PlanningScenario, RunStatus
 from tests.factories import PASSWORD
-from tests.waitlist.factories import WaitlistEntryFactory
+from tests.reports.factories import waiting_list
 
 pytestmark = pytest.mark.e2e
-
-
-def _waiting_list(team: Team) -> None:
-    today = timezone.localdate()
-    for n in range(30):
-        WaitlistEntryFactory.create(
-            team=team, tier="specialist", clock_start=today - dt.timedelta(days=7 * n)
-        )
-    for n in range(20):
-        start = today - dt.timedelta(days=300 - 7 * n)
-        WaitlistEntryFactory.create(
-            team=team,
-            tier="specialist",
-            clock_start=start,
-            status="seen",
-            clock_stopped_on=start + dt.timedelta(days=60),
-            stop_reason="specialist_contact",
-        )
 
 
 def _log_in(page: Page, user: User) -> None:
@@ -49,7 +29,7 @@ def _log_in(page: Page, user: User) -> None:
 def test_a_lead_saves_compares_downloads_and_runs_long(
     page: Page, check_page: Callable[[], None], team: Team, lead: User
 ) -> None:
-    _waiting_list(team)
+    waiting_list(team)
     page.set_default_timeout(20_000)
     _log_in(page, lead)
 

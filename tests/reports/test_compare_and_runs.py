@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -9,35 +8,15 @@ import re
 import numpy as np
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.core.lifecycle import IllegalMove
 from sapling.reports import planning, runs
 from sapling.reports.models import PlanningRun, RunStatus
 from tests.conftest import logged_in
-from tests.reports.factories import PlanningRunFactory, PlanningScenarioFactory
-from tests.waitlist.factories import WaitlistEntryFactory
+from tests.reports.factories import PlanningRunFactory, PlanningScenarioFactory, waiting_list
 
 COMPARE = reverse("reports:compare_scenarios")
-
-
-def _list(team: Team) -> None:
-    today = timezone.localdate()
-    for n in range(30):
-        WaitlistEntryFactory.create(
-            team=team, tier="specialist", clock_start=today - dt.timedelta(days=7 * n)
-        )
-    for n in range(20):
-        start = today - dt.timedelta(days=300 - 7 * n)
-        WaitlistEntryFactory.create(
-            team=team,
-            tier="specialist",
-            clock_start=start,
-            status="seen",
-            clock_stopped_on=start + dt.timedelta(days=60),
-            stop_reason="specialist_contact",
-        )
 
 
 def _chart_data(html: str) -> dict[str, object]:
@@ -51,7 +30,7 @@ def _chart_data(html: str) -> dict[str, object]:
 def test_the_lead_compares_the_baseline_with_saved_scenarios_week_by_week(
     team: Team, lead: User
 ) -> None:
-    _list(team)
+    waiting_list(team)
     more = PlanningScenarioFactory.create(team=team, name="Two more contacts")
     response = logged_in(lead).get(COMPARE, {"scenario": ["baseline", str(more.pk)]})
     html = response.content.decode()
@@ -93,7 +72,7 @@ def test_another_teams_scenario_cannot_be_compared(
 
 @pytest.mark.django_db
 def test_the_comparison_downloads_as_csv(team: Team, lead: User) -> None:
-    _list(team)
+    waiting_list(team)
     more = PlanningScenarioFactory.create(team=team, name="=cmd|more")
     response = logged_in(lead).get(
         reverse("reports:export_comparison"), {"scenario": ["baseline", str(more.pk)]}
@@ -111,7 +90,7 @@ def test_the_comparison_downloads_as_csv(team: Team, lead: User) -> None:
 def test_a_long_run_goes_a_chunk_at_a_time_and_counts_each_chunk_once(
     team: Team, lead: User
 ) -> None:
-    _list(team)
+    waiting_list(team)
     client = logged_in(lead)
     started = client.post(
         reverse("reports:start_run"), {"scenario": ["baseline"], "replications": "1000"}
@@ -162,7 +141,7 @@ def test_a_cancelled_run_stops_and_keeps_what_was_done(team: Team, lead: User) -
 
 @pytest.mark.django_db
 def test_chunks_give_the_same_answer_as_one_go(team: Team, lead: User) -> None:
-    _list(team)
+    waiting_list(team)
     run = PlanningRunFactory.create(team=team, started_by=lead, replications=1000)
     for done in range(0, 1000, runs.CHUNK):
         run = runs.step_run(run=run, expected_done=done)
