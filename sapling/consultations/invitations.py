@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team, User
 from sapling.consultations.models import Consultation, Mode, Slot
+from sapling.core import tokens
 from sapling.core.calendar import CalendarEvent, calendar_file
 from sapling.core.jinja import localdate
 from sapling.core.models import OutboxMessage, SecureLink
 from sapling.core.outbox import Attachment, LinkRequest, queue_message
-from sapling.core.tokens import LinkExpired, LinkNotFound, LinkRevoked, LinkUsed
 from sapling.groups.attendance import attended_universal
 from sapling.groups.models import Enrolment, Mark, ProgrammeTier
 
@@ -130,17 +130,7 @@ def schedule_booking_invitations(now: dt.datetime | None = None) -> int:
 
 def live_link(pk: int, now: dt.datetime | None = None) -> SecureLink:
     """The booking link a visitor's session holds, if it can still be used."""
-    now = now or timezone.now()
-    link = SecureLink.objects.filter(pk=pk, purpose=PURPOSE).first()
-    if link is None:
-        raise LinkNotFound()
-    if link.revoked_at is not None:
-        raise LinkRevoked()
-    if link.used_at is not None:
-        raise LinkUsed()
-    if now >= link.expires_at:
-        raise LinkExpired()
-    return link
+    return tokens.live_link(pk, purpose=PURPOSE, now=now)
 
 
 def enrolment_for(link: SecureLink) -> Enrolment:

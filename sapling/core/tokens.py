@@ -142,6 +142,20 @@ def resolve_link(
     return link
 
 
+def live_link(pk: int, *, purpose: str, now: dt.datetime | None = None) -> SecureLink:
+    """The link a visitor's session holds (by id, once /l/ swapped its token), if still live.
+
+    Raises the LinkError saying why not, with the same checks as resolve_link.
+    """
+    link = SecureLink.objects.select_related("carer").filter(pk=pk, purpose=purpose).first()
+    if link is None:
+        raise LinkNotFound()
+    refusal = _refusal(link, now or timezone.now())
+    if refusal is not None:
+        raise refusal
+    return link
+
+
 @transaction.atomic
 def consume_link(link: SecureLink, *, now: dt.datetime | None = None) -> SecureLink:
     """Mark a link used; of two racing calls exactly one succeeds, the other gets LinkUsed.

@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sapling.accounts.models import User
+from sapling.core import tokens
 from sapling.core.models import SecureLink
 from sapling.core.tokens import (
     LinkExpired,
-    LinkNotFound,
     LinkRevoked,
-    LinkUsed,
     consume_link,
 )
 from sapling.groups.models import (
@@ -42,15 +41,7 @@ PURPOSE = TOPIC_PURPOSE
 def live_link(pk: int, now: dt.datetime | None = None) -> SecureLink:
     """The topic link a visitor's session holds, if a topic can still be sent with it."""
     now = now or timezone.now()
-    link = SecureLink.objects.select_related("carer").filter(pk=pk, purpose=PURPOSE).first()
-    if link is None:
-        raise LinkNotFound()
-    if link.revoked_at is not None or (link.carer is not None and not link.carer.may_be_contacted):
-        raise LinkRevoked()
-    if link.used_at is not None:
-        raise LinkUsed()
-    if now >= link.expires_at:
-        raise LinkExpired()
+    link = tokens.live_link(pk, purpose=PURPOSE, now=now)
     invitation = invitation_for(link)
     session, enrolment = invitation.session, invitation.enrolment
     # The link's own expiry is set when the reminder goes out; the session's start, the

@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
 from sapling.children.models import Carer
+from sapling.core import tokens
 from sapling.core.models import MessageStatus, OutboxMessage, SecureLink
 from sapling.core.outbox import LinkRequest, queue_message
-from sapling.core.tokens import LinkExpired, LinkNotFound, LinkRevoked, LinkUsed, consume_link
+from sapling.core.tokens import LinkUsed, consume_link
 from sapling.groups.models import Audience, Resource
 from sapling.waitlist.models import (
     CheckIn,
@@ -239,17 +240,7 @@ def schedule_waiting_well(now: dt.datetime | None = None) -> WaitingWellCounts:
 
 def live_link(pk: int, now: dt.datetime | None = None) -> SecureLink:
     """The check-in link a family's session holds, if it can still be answered."""
-    now = now or timezone.now()
-    link = SecureLink.objects.select_related("carer").filter(pk=pk, purpose=PURPOSE).first()
-    if link is None:
-        raise LinkNotFound()
-    if link.revoked_at is not None or (link.carer is not None and not link.carer.may_be_contacted):
-        raise LinkRevoked()
-    if link.used_at is not None:
-        raise LinkUsed()
-    if now >= link.expires_at:
-        raise LinkExpired()
-    return link
+    return tokens.live_link(pk, purpose=PURPOSE, now=now)
 
 
 def check_in_for(link: SecureLink) -> CheckIn:
