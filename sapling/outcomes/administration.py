@@ -34,7 +34,7 @@ from sapling.core import tokens
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import SecureLink
 from sapling.core.outbox import LinkRequest, queue_message
-from sapling.core.tokens import LinkNotFound, LinkUsed, consume_link, revoke_links_for_target
+from sapling.core.tokens import LinkUsed, consume_link, revoke_links_for_target
 from sapling.outcomes import questionnaire as q
 from sapling.outcomes.models import (
     Administration,
@@ -255,14 +255,7 @@ def schedule_measures(now: dt.datetime | None = None) -> MeasureCounts:
 
 def live_link(pk: int, now: dt.datetime | None = None) -> SecureLink:
     """The questionnaire link a respondent's session holds, if it can still be answered."""
-    link = SecureLink.objects.select_related("carer").filter(pk=pk, purpose=PURPOSE).first()
-    if link is None:
-        raise LinkNotFound()
-    # The token service's own checks, in its order: revoked, restricted, used, expired.
-    refusal = tokens._refusal(link, now or timezone.now())
-    if refusal is not None:
-        raise refusal
-    return link
+    return tokens.live_link(pk, purpose=PURPOSE, now=now)
 
 
 def administration_for(link: SecureLink) -> Administration:
