@@ -54,3 +54,14 @@ def test_the_number_of_queries_does_not_grow_with_the_list(
 @pytest.mark.django_db
 def test_a_partner_cannot_see_the_list(partner: User) -> None:
     assert logged_in(partner).get(URL).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_those_who_may_add_a_referral_are_offered_the_link(
+    administrator: User, support_worker: User
+) -> None:
+    add = 'href="/referrals/add/"'
+    assert add in logged_in(administrator).get(URL).content.decode()
+    page = logged_in(support_worker).get(URL)
+    assert page.status_code == 200
+    assert add not in page.content.decode()
