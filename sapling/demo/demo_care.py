@@ -2,8 +2,8 @@
 
 Up to a dozen children get episodes of care with the demo clinicians: the two at the top
 of the specialist waiting list are new, with a first contact booked; the others are the
-children whose first specialist contact the referral flow recorded in the last six
-months. Those were assessed, set goals in their own words and given a care plan, with
+ten children whose first specialist contact the referral flow recorded most recently.
+Those were assessed, set goals in their own words and given a care plan, with
 signed notes and a next contact booked; one was then not brought twice in a row (the
 not-brought prompt); one has a draft note waiting to be signed; one has been discharged
 with a letter. Everything goes through the
@@ -48,7 +48,6 @@ from sapling.waitlist.models import StopReason, WaitlistEntry
 LONDON = ZoneInfo("Europe/London")
 EPISODES = 12
 NEW = 2
-SEEN_WITHIN_WEEKS = 26
 CLINIC = "Morriston Child Development Centre"
 
 GOALS = [
@@ -171,16 +170,18 @@ def _seen(episode: Episode, lead: User, first: dt.date, rng: random.Random, toda
 
 
 def _candidates(team: Team, today: dt.date) -> tuple[list[WaitlistEntry], list[WaitlistEntry]]:
-    """Specialist entries still waiting (new episodes), and those whose first specialist
-    contact the referral flow recorded in the last months (episodes under way)."""
+    """Specialist entries still waiting (new episodes), and the children whose first
+    specialist contact the referral flow recorded most recently (episodes under way).
+
+    The most recent, not those within a fixed window: a small demo may have seen only a
+    couple of children in the last months, and every story below needs a child.
+    """
     specialist = WaitlistEntry.objects.filter(team=team, tier="specialist").select_related("child")
     waiting = specialist.filter(status__in=OPEN).order_by("priority_rank", "clock_start", "pk")
     seen = specialist.filter(
-        stop_reason=StopReason.SPECIALIST_CONTACT,
-        clock_stopped_on__gte=today - dt.timedelta(weeks=SEEN_WITHIN_WEEKS),
-        clock_stopped_on__lt=today,
-    ).order_by("clock_stopped_on", "pk")
-    return list(waiting[:NEW]), list(seen[: EPISODES - NEW])
+        stop_reason=StopReason.SPECIALIST_CONTACT, clock_stopped_on__lt=today
+    ).order_by("-clock_stopped_on", "-pk")
+    return list(waiting[:NEW]), list(seen[: EPISODES - NEW])[::-1]
 
 
 def load(*, team: Team, cast: Cast, rng: random.Random, today: dt.date) -> None:
