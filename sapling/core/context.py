@@ -34,6 +34,12 @@ NAVIGATION = [
         "consultations.book_own",
     ),
     (lambda: _("Letters and messages"), "core:list_messages", "messages.manage"),
+    (lambda: _("Dashboard"), "reports:show_dashboard", "reports.view_dashboard"),
+    (
+        lambda: _("Quarterly tables"),
+        "reports:show_commissioner_tables",
+        "reports.view_commissioner",
+    ),
     (lambda: _("Planning"), "reports:show_planning", "planning.view"),
     (lambda: _("Team settings"), "children:list_gp_practices", "team.configure"),
 ]

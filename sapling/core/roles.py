@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "team.configure": frozenset({Role.LEAD}),
     "messages.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),
     "planning.view": frozenset({Role.LEAD}),
+    # Reports: the lead's dashboard and its settings; fixed, suppressed quarterly tables for
+    # commissioners (and the lead, to see what the funders see).
+    "reports.view_dashboard": frozenset({Role.LEAD}),
+    "reports.configure": frozenset({Role.LEAD}),
+    "reports.view_commissioner": frozenset({Role.LEAD, Role.COMMISSIONER}),
     # Universal and targeted tiers: programmes, runs, enrolment, registers, topics.
     "groups.view": STAFF,
     "groups.manage": frozenset({Role.ADMINISTRATOR, Role.LEAD}),

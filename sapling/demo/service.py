@@ -34,6 +34,7 @@ from sapling.demo import (
     demo_groups,
     demo_outcomes,
     demo_planning,
+    demo_reports,
     places,
 )
 from sapling.demo.families import ChildPlan, FamilyGenerator
@@ -50,6 +51,7 @@ FEATURES = (
     demo_child_records,
     demo_planning,
     demo_outcomes,
+    demo_reports,
 )
 LONDON = ZoneInfo("Europe/London")
 ChildProgress = Callable[[int, int], None]

@@ -104,3 +104,52 @@ class PlanningRun(TimestampedModel):
 
     def __str__(self) -> str:
         return ", ".join(self.names)
+
+
+class ReportSettings(VersionedModel):
+    """What the team's reports need that the records cannot tell: where its children live
+    (for reach per 1,000), the date its service changed (for before and after), and the
+    assumptions behind the return-on-investment estimate. One row per team, made on first
+    use with the defaults below; docs/reports.md says where each default comes from."""
+
+    team = models.OneToOneField(Team, on_delete=models.PROTECT, related_name="report_settings")
+    # The catchment: local authority names (as the LSOA lookup spells them) and/or LSOA
+    # codes; the population counted is the union of both.
+    catchment_local_authorities = models.JSONField(default=list, blank=True)
+    catchment_lsoas = models.JSONField(default=list, blank=True)
+    population_age_from = models.PositiveSmallIntegerField(_("youngest age counted"), default=0)
+    population_age_to = models.PositiveSmallIntegerField(_("oldest age counted"), default=17)
+    service_change_date = models.DateField(_("service change date"), null=True, blank=True)
+    service_change_label = models.CharField(
+        _("what changed"), max_length=120, blank=True, default=""
+    )
+    # Return on investment: pounds, all editable by the lead and shown beside the estimate.
+    cost_per_specialist_contact = models.DecimalField(
+        _("cost of a specialist contact (£)"), max_digits=8, decimal_places=2, default=95
+    )
+    cost_per_group_place = models.DecimalField(
+        _("cost of a group or training place (£)"), max_digits=8, decimal_places=2, default=40
+    )
+    cost_per_consultation = models.DecimalField(
+        _("cost of a consultation (£)"), max_digits=8, decimal_places=2, default=60
+    )
+    value_per_referral_avoided = models.DecimalField(
+        _("value of a specialist referral avoided (£)"),
+        max_digits=8,
+        decimal_places=2,
+        default=570,
+    )
+    value_per_goal_achieved = models.DecimalField(
+        _("value of a goal achieved (£)"), max_digits=8, decimal_places=2, default=0
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    def __str__(self) -> str:
+        return f"Report settings for {self.team}"
+
+    @classmethod
+    def for_team(cls, team: Team) -> ReportSettings:
+        settings_row, _created = cls.objects.get_or_create(team=team)
+        return settings_row

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from sapling.reports import views
+from sapling.reports import settings_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("planning/runs/<int:pk>/step/", views.step_run, name="step_run"),
     path("planning/runs/<int:pk>/cancel/", views.cancel_run, name="cancel_run"),
     path("planning/runs/<int:pk>/results.csv", views.export_run, name="export_run"),
+    path("settings/", settings_views.edit_report_settings, name="edit_report_settings"),
+    path("", include("sapling.reports.dashboard_urls")),
+    path("", include("sapling.reports.commissioner_urls")),
 ]

@@ -52,6 +52,10 @@ NOT_HTML = {
     "comparison CSV",
     "planning run CSV",
     "FHIR export of a response",
+    "dashboard CSV",
+    "dashboard XLSX",
+    "quarterly tables CSV",
+    "quarterly tables XLSX",
 }
 # Pages whose matrix URL needs another object than the shared one.
 OWN_OBJECTS = {"duplicates": "duplicate_referral"}

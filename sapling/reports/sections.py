@@ -1,0 +1,58 @@
+"""The service dashboard's sections, in the order the page shows them.
+
+Each module's `section(team, filters, *, today)` returns a Section of Tables; the page, the
+printable quarterly report and the downloads all come from these, so a figure means the
+same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sapling.accounts.models import Team
+from sapling.reports import (
+    before_after,
+    demand,
+    equity,
+    group_report,
+    outcome_report,
+    roi,
+    waiting_report,
+)
+from sapling.reports.filters import Comparable, Filters
+from sapling.reports.tables import Section, Table
+
+SectionFunction = Callable[..., Section]
+
+SECTIONS: tuple[SectionFunction, ...] = (
+    demand.section,
+    waiting_report.section,
+    equity.section,
+    group_report.section,
+    outcome_report.section,
+    before_after.section,
+    roi.section,
+)
+
+
+def all_sections(team: Team, filters: Filters, *, today: dt.date) -> list[Section]:
+    return [make(team, filters, today=today) for make in SECTIONS]
+
+
+def find_table(sections: list[Section], slug: str) -> Table | None:
+    for section in sections:
+        for table in section.tables:
+            if table.slug == slug:
+                return table
+    return None
+
+
+def comparables() -> list[Comparable]:
+    """Every figure the before-and-after comparison can show."""
+    return [
+        *demand.comparables(),
+        *waiting_report.comparables(),
+        *group_report.comparables(),
+        *outcome_report.comparables(),
+    ]
