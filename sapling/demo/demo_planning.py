@@ -14,8 +14,8 @@ from sapling.reports.models import PlanningRun, PlanningScenario
 from sapling.reports.planning import WhatIf
 
 SAVED = (
-    ("One more parenting group a term", WhatIf(extra_targeted=4)),
-    ("Half a clinician more", WhatIf(extra_specialist=2)),
+    ("One more parenting group a term", WhatIf(extra_runs_per_term=1)),
+    ("Half a clinician more", WhatIf(extra_wte=0.5)),
     ("A third of specialist referrals to groups", WhatIf(share_to_targeted=0.3)),
 )
 

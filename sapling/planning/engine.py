@@ -186,6 +186,10 @@ def _final_band(values: np.ndarray) -> dict[str, float]:
 # --- building scenarios ---------------------------------------------------------------
 
 
+# Weeks of the calendar year (week 0 starts 1 January) that are mostly school holiday.
+SCHOOL_HOLIDAY_WEEKS = (0, 7, 13, 14, 21, 30, 31, 32, 33, 34, 35, 43, 51)
+
+
 def school_term_profile(holiday_factor: float = 0.5) -> np.ndarray:
     """Referral multipliers by week of the calendar year (week 0 starts 1 January), mean 1.
 
@@ -193,9 +197,8 @@ def school_term_profile(holiday_factor: float = 0.5) -> np.ndarray:
     February half term, Easter, May half term, summer (late July to August) and October
     half term, as in a typical English school year.
     """
-    holidays = [0, 7, 13, 14, 21, 30, 31, 32, 33, 34, 35, 43, 51]
     profile = np.ones(WEEKS_PER_YEAR)
-    profile[holidays] = holiday_factor
+    profile[list(SCHOOL_HOLIDAY_WEEKS)] = holiday_factor
     return profile / profile.mean()
 
 

@@ -12,7 +12,13 @@ Everything is measured over the last 52 weeks (the 364 days up to and including 
   moved away, not brought, validation) / 52, divided by the class's average list size over
   the window. That is a weekly hazard, the chance a waiting child leaves unseen in a week,
   which is what the engine's ``withdrawal`` means;
-- the current list: open entries by completed weeks waited, the engine's starting list.
+- the current list: open entries by completed weeks waited, the engine's starting list;
+- seasonality: clock starts (referrals) and clock stops (capacity) by week of the year over
+  up to three whole years, each year measured against its own weekly average so that a
+  growing or shrinking service is not mistaken for a season;
+- conversions (``Conversions``): what half a clinician or one more group a term means in
+  children started a week, from the team's contacts per episode, contact lengths, clinical
+  hours and children per group run.
 
 The database does the counting (a few GROUP BY queries by date); Python folds the dated
 counts into rates, as ``sapling.waitlist.figures`` does. The planning package stays free of
@@ -35,7 +41,8 @@ from sapling.accounts.models import Membership, Team
 from sapling.care.models import Appointment, ContactOutcome, Episode
 from sapling.core.roles import CLINICAL
 from sapling.groups.models import Attendance, Mark
-from sapling.planning.capacity import clinician_capacity
+from sapling.planning.capacity import clinician_capacity, group_capacity
+from sapling.planning.engine import SCHOOL_HOLIDAY_WEEKS, WEEKS_PER_YEAR
 from sapling.reports.metrics import completed_weeks
 from sapling.triage.models import LiveOrder, TriageDecision
 from sapling.triage.settings_store import live_order_for
@@ -50,6 +57,22 @@ THIN = 30
 # within the target" is carried as this.
 MAX_SHARE = 0.999
 ENGINE_ORDER: dict[str, str] = {LiveOrder.PLAIN: "priority", LiveOrder.NEED_ADJUSTED: "need"}
+# Seasonality is measured over at most this many whole years, and needs this many events.
+SEASON_YEARS = 3
+SEASON_MIN_EVENTS = 2 * WEEKS_PER_YEAR
+# Planned leave is not recorded in Sapling: annual leave, bank holidays and sickness are
+# taken as this share of clinical time (clinician_capacity's default; docs/planning.md).
+LEAVE_SHARE = 0.12
+# Travel, notes and preparation around a contact, added to its booked length.
+CONTACT_OVERHEAD_HOURS = 0.5
+HOURS_PER_WTE = 37.5
+TERM_WEEKS = 13
+# Used where the team has no figures of its own yet (clinician_capacity's defaults, and a
+# group of 12 places filled at 85%).
+DEFAULT_CONTACTS_PER_EPISODE = 6.0
+DEFAULT_HOURS_PER_CONTACT = 1.5
+DEFAULT_CLINICAL_SHARE = 0.7
+DEFAULT_CHILDREN_PER_RUN = 10.0
 
 Class = tuple[str, str]  # (tier, priority)
 Dated = dict[Class, list[tuple[dt.date, int]]]
@@ -108,6 +131,58 @@ class Delivered:
 
 
 @dataclass(frozen=True)
+class Conversions:
+    """What a what-if's staff and groups mean in the engine's unit, children started a week.
+
+    ``measured`` names the figures that came from the team's own records; the others are
+    the documented defaults above.
+    """
+
+    contacts_per_episode: float = DEFAULT_CONTACTS_PER_EPISODE
+    hours_per_contact: float = DEFAULT_HOURS_PER_CONTACT  # booked length plus overhead
+    clinical_share: float = DEFAULT_CLINICAL_SHARE
+    leave_share: float = LEAVE_SHARE
+    children_per_run: float = DEFAULT_CHILDREN_PER_RUN  # from the waiting list, targeted runs
+    measured: frozenset[str] = frozenset()
+
+    @property
+    def children_per_wte(self) -> float:
+        """Specialist children started a week by one more whole-time clinician."""
+        return clinician_capacity(
+            1.0,
+            hours_per_wte=HOURS_PER_WTE,
+            clinical_share=self.clinical_share,
+            leave_share=self.leave_share,
+            contacts_per_episode=self.contacts_per_episode,
+            hours_per_contact=self.hours_per_contact,
+        )
+
+    @property
+    def children_per_run_a_term(self) -> float:
+        """Targeted children started a week by one more group run each term."""
+        return group_capacity(1, self.children_per_run, fill=1.0, term_weeks=TERM_WEEKS)
+
+
+@dataclass(frozen=True)
+class Seasonality:
+    """Weekly multipliers by week of the year (week 0 starts 1 January), mean 1."""
+
+    arrivals: tuple[float, ...] | None  # None: too little history to say
+    capacity: tuple[float, ...] | None
+    years: int  # whole years measured
+
+    @staticmethod
+    def holiday_ratio(profile: tuple[float, ...] | None) -> float | None:
+        """School-holiday weeks against the others, for a sentence on the page."""
+        if profile is None:
+            return None
+        holidays = set(SCHOOL_HOLIDAY_WEEKS)
+        inside = [v for week, v in enumerate(profile) if week in holidays]
+        outside = [v for week, v in enumerate(profile) if week not in holidays]
+        return (sum(inside) / len(inside)) / (sum(outside) / len(outside))
+
+
+@dataclass(frozen=True)
 class Calibration:
     """What the team's data says, with the counts behind each rate, for the lead to check."""
 
@@ -131,6 +206,8 @@ class Calibration:
     # Delivered in groups and specialist care over the window, for the lead to compare with
     # the first contacts the engine's capacity is measured from.
     delivered: Delivered = field(default_factory=lambda: Delivered())
+    conversions: Conversions = field(default_factory=Conversions)
+    seasonality: Seasonality = field(default_factory=lambda: Seasonality(None, None, 0))
     tiers: tuple[str, ...] = TIERS
     priorities: tuple[str, ...] = PRIORITIES
 
@@ -160,6 +237,10 @@ class Calibration:
         }
         if self.order == "need":
             data["need_weights"] = _priority_first_weights(self.priorities, max_weeks)
+        if self.seasonality.arrivals:
+            data["seasonality"] = {"profile": list(self.seasonality.arrivals)}
+        if self.seasonality.capacity:
+            data["capacity_seasonality"] = {"profile": list(self.seasonality.capacity)}
         return data
 
     def _grid(self, value: Any) -> dict[str, dict[str, float]]:
@@ -208,6 +289,7 @@ def calibrate(team: Team, *, today: dt.date) -> Calibration:
     stops = _stops(entries, window_start, today)
     staff = _staff(team)
     live = live_order_for(team)
+    delivered, children_per_run = _delivered(team, window_start, today)
     calibration = Calibration(
         team=team.name,
         today=today,
@@ -225,7 +307,9 @@ def calibrate(team: Team, *, today: dt.date) -> Calibration:
         clinical_hours=float(staff["hours"] or 0),
         capacity_from_wte=clinician_capacity(float(staff["wte"] or 0)),
         triage_outcomes=_triage_outcomes(team, window_start, today),
-        delivered=_delivered(team, window_start, today),
+        delivered=delivered,
+        conversions=_conversions(team, staff, delivered, children_per_run, window_start, today),
+        seasonality=_seasonality(starts, exits["stopped"], today),
     )
     first = min((rows[0][0] for rows in starts.values() if rows), default=None)
     return _with_warnings(calibration, first)
@@ -299,23 +383,36 @@ def _triage_outcomes(team: Team, window_start: dt.date, today: dt.date) -> dict[
     return {outcome: n for outcome, n in rows}
 
 
-def _delivered(team: Team, window_start: dt.date, today: dt.date) -> Delivered:
-    """Four queries over groups and specialist care (sapling.groups, sapling.care)."""
+def _delivered(team: Team, window_start: dt.date, today: dt.date) -> tuple[Delivered, float | None]:
+    """Four queries over groups and specialist care (sapling.groups, sapling.care), and the
+    children from the waiting list per targeted run started in the window (None: no run)."""
     window = (window_start, today)
     attended = Attendance.objects.filter(mark=Mark.ATTENDED, session__run__team=team).order_by()
     firsts = (
-        attended.values("enrolment_id", "enrolment__run__programme__tier", "enrolment__child_id")
+        attended.values(
+            "enrolment_id",
+            "enrolment__run_id",
+            "enrolment__run__programme__tier",
+            "enrolment__child_id",
+        )
         .annotate(first=Min("session__starts_at"))
         .filter(first__date__range=window)
     )
     places: dict[str, int] = defaultdict(int)
     children = 0
+    targeted_runs: set[int] = set()
+    targeted_children = 0
     for row in firsts:
-        places[row["enrolment__run__programme__tier"]] += 1
-        children += row["enrolment__child_id"] is not None
+        tier = row["enrolment__run__programme__tier"]
+        places[tier] += 1
+        is_child = row["enrolment__child_id"] is not None
+        children += is_child
+        if tier == "targeted":
+            targeted_runs.add(row["enrolment__run_id"])
+            targeted_children += is_child
     contacts = Appointment.objects.filter(team=team, outcome=ContactOutcome.ATTENDED).order_by()
     discharged = Episode.objects.filter(team=team, discharged_on__range=window).order_by()
-    return Delivered(
+    delivered = Delivered(
         group_places=dict(places),
         child_places=children,
         group_attendances=attended.filter(session__starts_at__date__range=window).count(),
@@ -323,6 +420,113 @@ def _delivered(team: Team, window_start: dt.date, today: dt.date) -> Delivered:
         discharged_episodes=discharged.count(),
         discharged_contacts=contacts.filter(episode__in=discharged).count(),
     )
+    per_run = targeted_children / len(targeted_runs) if targeted_runs else None
+    return delivered, per_run
+
+
+def _contact_hours(team: Team, window_start: dt.date, today: dt.date) -> float | None:
+    """The average booked length of the contacts attended in the window, in hours.
+
+    Grouped by start and end so the database counts; the lengths are taken in Python,
+    which keeps the arithmetic the same on SQLite and PostgreSQL.
+    """
+    rows = (
+        Appointment.objects.filter(
+            team=team,
+            outcome=ContactOutcome.ATTENDED,
+            starts_at__date__range=(window_start, today),
+        )
+        .order_by()
+        .values_list("starts_at", "ends_at")
+        .annotate(n=Count("pk"))
+    )
+    total_hours, contacts = 0.0, 0
+    for starts_at, ends_at, n in rows:
+        total_hours += (ends_at - starts_at).total_seconds() / 3600 * n
+        contacts += n
+    return total_hours / contacts if contacts else None
+
+
+def _conversions(
+    team: Team,
+    staff: dict[str, Any],
+    delivered: Delivered,
+    children_per_run: float | None,
+    window_start: dt.date,
+    today: dt.date,
+) -> Conversions:
+    measured: dict[str, float] = {}
+    if delivered.contacts_per_episode:
+        measured["contacts_per_episode"] = delivered.contacts_per_episode
+    booked = _contact_hours(team, window_start, today)
+    if booked:
+        measured["hours_per_contact"] = booked + CONTACT_OVERHEAD_HOURS
+    wte, hours = float(staff["wte"] or 0), float(staff["hours"] or 0)
+    if wte > 0 and hours > 0:
+        measured["clinical_share"] = min(hours / (wte * HOURS_PER_WTE), 1.0)
+    if children_per_run:
+        measured["children_per_run"] = children_per_run
+    return Conversions(**measured, measured=frozenset(measured))
+
+
+def _seasonality(starts: Dated, stops: Dated, today: dt.date) -> Seasonality:
+    years = min(SEASON_YEARS, _whole_years(starts, today))
+    return Seasonality(
+        arrivals=season_profile(_all_classes(starts), today, years),
+        capacity=season_profile(_all_classes(stops), today, years),
+        years=years,
+    )
+
+
+def _all_classes(dated: Dated) -> list[tuple[dt.date, int]]:
+    return sorted(pair for rows in dated.values() for pair in rows)
+
+
+def _whole_years(starts: Dated, today: dt.date) -> int:
+    first = min((rows[0][0] for rows in starts.values() if rows), default=None)
+    return 0 if first is None else (today - first).days // (7 * WEEKS_PER_YEAR)
+
+
+def week_of_year(day: dt.date) -> int:
+    """The engine's week of the year: week 0 starts 1 January; the last days join week 51."""
+    return min((day.timetuple().tm_yday - 1) // 7, WEEKS_PER_YEAR - 1)
+
+
+def season_profile(
+    events: list[tuple[dt.date, int]], today: dt.date, years: int
+) -> tuple[float, ...] | None:
+    """Events a day in each week of the year against the year's own daily average, averaged
+    over the years, smoothed (a quarter of each neighbouring week) and scaled to mean 1;
+    None if too few. ``events`` are (date, n) pairs."""
+    if years < 1:
+        return None
+    ratios: list[list[float]] = [[] for _ in range(WEEKS_PER_YEAR)]
+    used = 0
+    for year in range(years):
+        end = today - dt.timedelta(weeks=WEEKS_PER_YEAR * year)
+        start = end - dt.timedelta(weeks=WEEKS_PER_YEAR) + dt.timedelta(days=1)
+        counts, days = [0] * WEEKS_PER_YEAR, [0] * WEEKS_PER_YEAR
+        for offset in range(7 * WEEKS_PER_YEAR):
+            days[week_of_year(start + dt.timedelta(days=offset))] += 1
+        for day, n in events:
+            if start <= day <= end:
+                counts[week_of_year(day)] += n
+        total = sum(counts)
+        if not total:
+            continue
+        used += total
+        daily = total / (7 * WEEKS_PER_YEAR)
+        for week in range(WEEKS_PER_YEAR):
+            ratios[week].append(counts[week] / days[week] / daily)
+    if used < SEASON_MIN_EVENTS:
+        return None
+    means = [sum(r) / len(r) for r in ratios]
+    smooth = [
+        0.25 * means[w - 1] + 0.5 * means[w] + 0.25 * means[(w + 1) % WEEKS_PER_YEAR]
+        for w in range(WEEKS_PER_YEAR)
+    ]
+    average = sum(smooth) / WEEKS_PER_YEAR
+    return tuple(round(v / average, 4) for v in smooth)
 
 
 # --- folding counts into rates ------------------------------------------------------------
@@ -398,6 +602,11 @@ def _with_warnings(calibration: Calibration, first_start: dt.date | None) -> Cal
                 f"Only {seen} first contacts in {tier} in 52 weeks: "
                 f"capacity delivered is rough (fewer than {THIN})."
             )
+    if calibration.seasonality.arrivals is None:
+        found.append(
+            "Too little history to measure seasonality (a whole year and "
+            f"{SEASON_MIN_EVENTS} referrals): the projection has none."
+        )
     if calibration.target_share > MAX_SHARE:
         found.append(
             f"The team's target share of {calibration.target_share:g} is planned as "

@@ -34,6 +34,20 @@ class WhatIfForm(SaplingForm):
         max_value=100,
         required=False,
     )
+    extra_wte = forms.FloatField(
+        label=_("More clinicians (whole-time equivalent)"),
+        help_text=_("For example 0.5 for half a clinician more"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
+    extra_runs_per_term = forms.FloatField(
+        label=_("More targeted group runs each term"),
+        help_text=_("For example 1 for one more group a term"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
 
     def what_if(self) -> WhatIf:
         data = self.cleaned_data
@@ -41,7 +55,18 @@ class WhatIfForm(SaplingForm):
             extra_targeted=data.get("extra_targeted") or 0.0,
             extra_specialist=data.get("extra_specialist") or 0.0,
             share_to_targeted=(data.get("share_to_targeted") or 0) / 100,
+            extra_wte=data.get("extra_wte") or 0.0,
+            extra_runs_per_term=data.get("extra_runs_per_term") or 0.0,
         )
+
+
+WHAT_IF_FIELDS = (
+    "extra_wte",
+    "extra_runs_per_term",
+    "extra_targeted",
+    "extra_specialist",
+    "share_to_targeted",
+)
 
 
 class SaveScenarioForm(WhatIfForm):
@@ -57,7 +82,7 @@ class SaveScenarioForm(WhatIfForm):
         # Its own ids: the what-if form with the same fields is on the same page.
         kwargs.setdefault("auto_id", "save_%s")
         super().__init__(*args, **kwargs)
-        for name in ("extra_targeted", "extra_specialist", "share_to_targeted"):
+        for name in WHAT_IF_FIELDS:
             self.fields[name].widget = forms.HiddenInput()
 
 

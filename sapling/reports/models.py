@@ -64,6 +64,15 @@ class PlanningScenario(VersionedModel):
                 gettext("%(n)g more first specialist contacts a week")
                 % {"n": edits["extra_specialist"]}
             )
+        if edits.get("extra_wte"):
+            words.append(
+                gettext("%(n)g more clinicians (whole-time equivalent)") % {"n": edits["extra_wte"]}
+            )
+        if edits.get("extra_runs_per_term"):
+            words.append(
+                gettext("%(n)g more targeted group runs a term")
+                % {"n": edits["extra_runs_per_term"]}
+            )
         if edits.get("share_to_targeted"):
             words.append(
                 gettext("%(n)g%% of specialist referrals met in targeted support")

@@ -16,7 +16,7 @@ from sapling.planning.engine import (
     project_many,
 )
 from sapling.planning.scenario import scenario_from_dict
-from sapling.reports.calibration import Calibration
+from sapling.reports.calibration import Calibration, Conversions
 
 # Weeks at which the projection is shown in the table.
 CHECKPOINTS = (0, 13, 26, 52, 103)
@@ -24,14 +24,18 @@ CHECKPOINTS = (0, 13, 26, 52, 103)
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The lead's changes to the baseline: more first contacts, or moving referrals."""
+    """The lead's changes to the baseline: more staff or groups, more first contacts, or
+    moving referrals. Staff (whole-time equivalents) and group runs a term become children
+    started a week through the team's own ``Conversions``."""
 
     extra_targeted: float = 0.0
     extra_specialist: float = 0.0
     share_to_targeted: float = 0.0
+    extra_wte: float = 0.0
+    extra_runs_per_term: float = 0.0
 
     def is_baseline(self) -> bool:
-        return not (self.extra_targeted or self.extra_specialist or self.share_to_targeted)
+        return not any(getattr(self, f.name) for f in fields(self))
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -55,12 +59,16 @@ def baseline(calibration: Calibration) -> Scenario:
     return scenario_from_dict(calibration.to_scenario_dict())
 
 
-def apply(scenario: Scenario, what_if: WhatIf) -> Scenario:
+def apply(scenario: Scenario, what_if: WhatIf, conversions: Conversions) -> Scenario:
     changed = scenario
-    if what_if.extra_targeted:
-        changed = add_capacity(changed, "targeted", what_if.extra_targeted)
-    if what_if.extra_specialist:
-        changed = add_capacity(changed, "specialist", what_if.extra_specialist)
+    targeted = what_if.extra_targeted + what_if.extra_runs_per_term * (
+        conversions.children_per_run_a_term
+    )
+    specialist = what_if.extra_specialist + what_if.extra_wte * conversions.children_per_wte
+    if targeted:
+        changed = add_capacity(changed, "targeted", targeted)
+    if specialist:
+        changed = add_capacity(changed, "specialist", specialist)
     if what_if.share_to_targeted:
         changed = move_referrals(changed, what_if.share_to_targeted, "specialist", "targeted")
     return changed

@@ -17,8 +17,9 @@ from sapling.core.lifecycle import IllegalMove
 from sapling.core.models import StaleEdit
 from sapling.core.permissions import permission_required
 from sapling.reports import planning, runs, scenarios
-from sapling.reports.calibration import calibrate
+from sapling.reports.calibration import Seasonality, calibrate
 from sapling.reports.forms import (
+    WHAT_IF_FIELDS,
     CompareForm,
     LongRunForm,
     RenameScenarioForm,
@@ -47,7 +48,9 @@ def _planning_page(
     base = planning.baseline(calibration)
     base_result = planning.run(base)
     what_if = form.what_if() if form.is_valid() else planning.WhatIf()
-    changed_scenario = None if what_if.is_baseline() else planning.apply(base, what_if)
+    changed_scenario = (
+        None if what_if.is_baseline() else planning.apply(base, what_if, calibration.conversions)
+    )
     changed = planning.run(changed_scenario) if changed_scenario else None
     if save_form is None and changed_scenario is not None:
         save_form = SaveScenarioForm(initial=form.cleaned_data)
@@ -63,8 +66,24 @@ def _planning_page(
         "changed": planning.checkpoints(changed) if changed else None,
         "changed_met": planning.first_target_week(changed) if changed else None,
         "changed_range": planning.uncertainty(changed_scenario) if changed_scenario else None,
+        "what_if_fields": WHAT_IF_FIELDS,
+        "seasonality_text": _seasonality_text(calibration.seasonality),
     }
     return render(request, "reports/show_planning.jinja", context)
+
+
+def _seasonality_text(seasonality: Seasonality) -> str:
+    ratio = seasonality.holiday_ratio(seasonality.arrivals)
+    if ratio is None:
+        return _("Not measured: too little history, so the projection assumes none.")
+    capacity = seasonality.holiday_ratio(seasonality.capacity)
+    text = _(
+        "Over the last %(years)s whole years, referrals in school-holiday weeks ran at "
+        "%(ratio)s%% of other weeks"
+    ) % {"years": seasonality.years, "ratio": round(ratio * 100)}
+    if capacity is not None:
+        text += _("; first contacts at %(ratio)s%%") % {"ratio": round(capacity * 100)}
+    return text + _(". The projection follows this pattern.")
 
 
 @require_GET
@@ -147,8 +166,12 @@ def archive_scenario(request: TeamRequest, pk: int) -> HttpResponse:
 
 def _compared(request: TeamRequest, form: CompareForm) -> list[tuple[str, Any]]:
     """(name, Scenario) for each chosen scenario, applied to today's calibrated baseline."""
-    base = planning.baseline(calibrate(request.team, today=timezone.localdate()))
-    return [(name, planning.apply(base, what_if)) for name, what_if in form.chosen()]
+    calibration = calibrate(request.team, today=timezone.localdate())
+    base = planning.baseline(calibration)
+    return [
+        (name, planning.apply(base, what_if, calibration.conversions))
+        for name, what_if in form.chosen()
+    ]
 
 
 def _projections(request: TeamRequest, form: CompareForm) -> list[planning.Projection]:

@@ -10,13 +10,20 @@ import pytest
 from django.utils import timezone
 
 from sapling.accounts.models import Membership, Team, User
-from sapling.planning.engine import project
+from sapling.planning.engine import SCHOOL_HOLIDAY_WEEKS, project
 from sapling.planning.scenario import scenario_from_dict
-from sapling.reports.calibration import Calibration, calibrate
+from sapling.reports.calibration import (
+    Calibration,
+    Seasonality,
+    calibrate,
+    season_profile,
+    week_of_year,
+)
+from sapling.reports.planning import WhatIf, apply
 from sapling.triage.settings_store import set_live_order
 from sapling.waitlist.models import WaitlistEntry
 from tests.care.factories import AppointmentFactory, EpisodeFactory
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, MembershipFactory
 from tests.groups.factories import AttendanceFactory, EnrolmentFactory, RunFactory, SessionFactory
 from tests.waitlist.factories import WaitlistEntryFactory
 
@@ -135,8 +142,8 @@ def test_current_list_by_completed_weeks(history: Team) -> None:
 
 
 def test_a_handful_of_queries(history: Team, django_assert_max_num_queries: Any) -> None:
-    # Seven over the waiting list, staff and triage; five over groups and specialist care.
-    with django_assert_max_num_queries(13):
+    # Seven over the waiting list, staff and triage; six over groups and specialist care.
+    with django_assert_max_num_queries(14):
         calibrate(history, today=TODAY)
 
 
@@ -280,3 +287,118 @@ def test_no_groups_or_contacts_yet(team: Team) -> None:
     delivered = calibrate(team, today=TODAY).delivered
     assert delivered.group_places == {} and delivered.contacts_a_week == 0
     assert delivered.contacts_per_episode is None
+
+
+# --- what staff and groups mean in children a week, and seasonality ----------------------
+
+
+def test_conversions_use_the_teams_own_figures(team: Team) -> None:
+    MembershipFactory.create(
+        team=team, role="clinician", wte=Decimal("1.0"), clinical_hours_per_week=Decimal("30")
+    )
+    done = EpisodeFactory.create(team=team, discharged_on=_days(5), status="discharged")
+    for days, minutes in ((40, 60), (30, 90)):
+        AppointmentFactory.create(
+            episode=done,
+            starts_at=_at(days),
+            ends_at=_at(days) + dt.timedelta(minutes=minutes),
+            outcome="attended",
+        )
+    run = RunFactory.create(programme__team=team, programme__tier="targeted")
+    session = SessionFactory.create(run=run, starts_at=_at(20))
+    for _ in range(3):
+        child = ChildFactory.create(team=team)
+        enrolment = EnrolmentFactory.create(run=run, child=child, participant_email="")
+        AttendanceFactory.create(enrolment=enrolment, session=session)
+    AttendanceFactory.create(enrolment=EnrolmentFactory.create(run=run), session=session)
+
+    conversions = calibrate(team, today=TODAY).conversions
+
+    assert conversions.contacts_per_episode == 2.0
+    assert conversions.hours_per_contact == pytest.approx(1.25 + 0.5)  # booked + overhead
+    assert conversions.clinical_share == pytest.approx(30 / 37.5)
+    assert conversions.children_per_run == 3.0  # the adult's place is not a child's
+    # 37.5 hours x 80% clinical x 88% not on leave / (2 contacts x 1.75 hours)
+    assert conversions.children_per_wte == pytest.approx(37.5 * 0.8 * 0.88 / 3.5)
+    assert conversions.children_per_run_a_term == pytest.approx(3 / 13)
+    assert conversions.measured == {
+        "contacts_per_episode",
+        "hours_per_contact",
+        "clinical_share",
+        "children_per_run",
+    }
+
+
+def test_conversions_fall_back_to_the_documented_defaults(team: Team) -> None:
+    conversions = calibrate(team, today=TODAY).conversions
+    assert conversions.measured == frozenset()
+    assert conversions.children_per_wte == pytest.approx(37.5 * 0.7 * 0.88 / (6 * 1.5))
+    assert conversions.children_per_run_a_term == pytest.approx(10 / 13)
+
+
+def test_half_a_clinician_is_the_converted_first_contacts(history: Team) -> None:
+    calibration = calibrate(history, today=TODAY)
+    base = scenario_from_dict(calibration.to_scenario_dict())
+    conversions = calibration.conversions
+    by_staff = project(apply(base, WhatIf(extra_wte=0.5), conversions), mode="expected")
+    by_contacts = project(
+        apply(base, WhatIf(extra_specialist=0.5 * conversions.children_per_wte), conversions),
+        mode="expected",
+    )
+    unchanged = project(base, mode="expected")
+    assert by_staff.list_size.tolist() == by_contacts.list_size.tolist()
+    assert by_staff.list_size[0, -1] < unchanged.list_size[0, -1]
+    by_runs = project(apply(base, WhatIf(extra_runs_per_term=1), conversions), mode="expected")
+    by_places = project(
+        apply(base, WhatIf(extra_targeted=conversions.children_per_run_a_term), conversions),
+        mode="expected",
+    )
+    assert by_runs.list_size.tolist() == by_places.list_size.tolist()
+
+
+def _daily(rate: Any, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
+    days = (end - start).days + 1
+    return [(day, rate(day)) for day in (start + dt.timedelta(days=k) for k in range(days))]
+
+
+def test_school_holidays_show_in_the_measured_profile() -> None:
+    def rate(day: dt.date) -> int:
+        return 5 if week_of_year(day) in SCHOOL_HOLIDAY_WEEKS else 10
+
+    profile = season_profile(_daily(rate, _days(800), TODAY), TODAY, 2)
+    assert profile is not None
+    assert sum(profile) / 52 == pytest.approx(1, abs=1e-3)
+    # Week 32 is mid-summer (its neighbours are holidays too); week 10 is mid-term.
+    assert profile[32] / profile[10] == pytest.approx(0.5, abs=1e-3)
+    assert Seasonality.holiday_ratio(profile) < 0.7
+
+
+def test_a_growing_service_is_not_mistaken_for_a_season() -> None:
+    def rate(day: dt.date) -> int:
+        return 2 if day <= _days(364) else 6  # three times the referrals in the latest year
+
+    profile = season_profile(_daily(rate, _days(900), TODAY), TODAY, 2)
+    assert profile is not None
+    assert max(profile) == pytest.approx(1, abs=1e-3)
+    assert min(profile) == pytest.approx(1, abs=1e-3)
+
+
+def test_too_little_history_means_no_seasonality(team: Team) -> None:
+    _entry(team, "specialist", "routine", 100)
+    calibration = calibrate(team, today=TODAY)
+    assert calibration.seasonality.arrivals is None
+    assert "seasonality" not in calibration.to_scenario_dict()
+    assert any("seasonality" in warning for warning in calibration.warnings)
+    assert season_profile([(TODAY, 3)], TODAY, 1) is None  # a year, but too few referrals
+
+
+def test_measured_seasonality_goes_into_the_baseline(team: Team) -> None:
+    for weeks_ago in range(0, 110, 2):  # two years of referrals, more in term time
+        started = weeks_ago * 7
+        for _ in range(2 if week_of_year(_days(started)) in SCHOOL_HOLIDAY_WEEKS else 6):
+            _entry(team, "specialist", "routine", started, status="ended", ended_on=TODAY)
+    calibration = calibrate(team, today=TODAY)
+    assert calibration.seasonality.years == 2
+    profile = calibration.to_scenario_dict()["seasonality"]["profile"]
+    assert profile == list(calibration.seasonality.arrivals or ())
+    assert Seasonality.holiday_ratio(calibration.seasonality.arrivals) < 1

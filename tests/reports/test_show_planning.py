@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sapling.accounts.models import Team, User
 from sapling.reports import planning
-from sapling.reports.calibration import calibrate
+from sapling.reports.calibration import Conversions, calibrate
 from sapling.reports.planning import WhatIf
 from tests.conftest import logged_in
 from tests.waitlist.factories import WaitlistEntryFactory
@@ -55,9 +55,34 @@ def test_more_capacity_shortens_the_projected_list(lead: User, team: Team) -> No
 
     base = planning.baseline(calibrate(team, today=timezone.localdate()))
     before = planning.checkpoints(planning.run(base))
-    after = planning.checkpoints(planning.run(planning.apply(base, WhatIf(extra_specialist=5))))
+    after = planning.checkpoints(
+        planning.run(planning.apply(base, WhatIf(extra_specialist=5), Conversions()))
+    )
     assert after[-1].list_size < before[-1].list_size
     assert after[-1].median_wait <= before[-1].median_wait
+
+
+@pytest.mark.django_db
+def test_staff_and_group_runs_are_planned_in_the_teams_own_units(lead: User, team: Team) -> None:
+    _list(team, waiting=40, seen=20)
+    client = logged_in(lead)
+    html = client.get(URL).content.decode()
+    # No contacts, staff or groups recorded: the documented defaults, and said so.
+    assert "one more whole-time clinician starts about 2.6 specialist children a week" in html
+    assert "one more targeted group a term starts about 0.8 children a week" in html
+    assert "Sapling&#39;s defaults are used" in html or "Sapling's defaults are used" in html
+    assert "Not measured: too little history" in html
+
+    changed = client.get(URL, {"extra_wte": "0.5", "extra_runs_per_term": "2"})
+    assert "With your change" in changed.content.decode()
+    saved = client.post(
+        reverse("reports:save_scenario"),
+        {"extra_wte": "0.5", "extra_runs_per_term": "2", "name": "Half a clinician, two groups"},
+    )
+    assert saved.status_code == 302
+    listed = client.get(URL).content.decode()
+    assert "0.5 more clinicians (whole-time equivalent)" in listed
+    assert "2 more targeted group runs a term" in listed
 
 
 @pytest.mark.django_db
