@@ -370,7 +370,8 @@ def test_school_holidays_show_in_the_measured_profile() -> None:
     assert sum(profile) / 52 == pytest.approx(1, abs=1e-3)
     # Week 32 is mid-summer (its neighbours are holidays too); week 10 is mid-term.
     assert profile[32] / profile[10] == pytest.approx(0.5, abs=1e-3)
-    assert Seasonality.holiday_ratio(profile) < 0.7
+    ratio = Seasonality.holiday_ratio(profile)
+    assert ratio is not None and ratio < 0.7
 
 
 def test_a_growing_service_is_not_mistaken_for_a_season() -> None:
@@ -401,4 +402,5 @@ def test_measured_seasonality_goes_into_the_baseline(team: Team) -> None:
     assert calibration.seasonality.years == 2
     profile = calibration.to_scenario_dict()["seasonality"]["profile"]
     assert profile == list(calibration.seasonality.arrivals or ())
-    assert Seasonality.holiday_ratio(calibration.seasonality.arrivals) < 1
+    ratio = Seasonality.holiday_ratio(calibration.seasonality.arrivals)
+    assert ratio is not None and ratio < 1
