@@ -1,19 +1,520 @@
-"""Training and groups (being built)."""
+"""Training and groups: runs, places, attendance, completion, dropout, digital access, and
+consultations after training (docs/metrics.md, "Groups and training figures").
+
+A run belongs to the period its first session held falls in. Completion and dropout are
+`sapling.groups.attendance.completed` and `dropped_out` (the one definition), applied to
+patterns built from one query of marks for every run in the period.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
-from sapling.reports.filters import Comparable, Filters
-from sapling.reports.tables import Section
+from sapling.consultations.counts import MonthCounts, facts, month_of, monthly_counts
+from sapling.consultations.models import Consultation, ConsultationQuerySet
+from sapling.groups.attendance import Pattern, completed, counted_enrolments, dropped_out
+from sapling.groups.figures import Figures, digital_access
+from sapling.groups.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Mark,
+    ProgrammeTier,
+    Run,
+    RunStatus,
+    Session,
+    SessionStatus,
+)
+from sapling.reports.filters import Comparable, Filters, PeriodFigure
+from sapling.reports.tables import ChartSpec, Column, Section, Table
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole as a percentage to one decimal place; None (no figure) when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def period_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
+    """The period as aware datetimes: from local midnight on date_from to local midnight
+    after date_to (end excluded)."""
+    start = timezone.make_aware(dt.datetime.combine(filters.date_from, dt.time.min))
+    after = filters.date_to + dt.timedelta(days=1)
+    return start, timezone.make_aware(dt.datetime.combine(after, dt.time.min))
+
+
+def months_of(filters: Filters) -> list[dt.date]:
+    """The first day of every month the period touches, in order."""
+    months, month = [], filters.date_from.replace(day=1)
+    while month <= filters.date_to:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _programme_scope(filters: Filters, prefix: str = "") -> Q:
+    """Programme and tier filters on a query reaching the programme through `prefix`.
+
+    Programmes are universal or targeted, so the specialist tier selects none."""
+    scope = Q()
+    if filters.programme_id is not None:
+        scope &= Q(**{f"{prefix}programme_id": filters.programme_id})
+    if filters.tier is not None:
+        scope &= Q(**{f"{prefix}programme__tier": filters.tier})
+    return scope
+
+
+def runs_in_period(team: Team, filters: Filters) -> QuerySet[Run]:
+    """Runs not cancelled whose first session held starts in the period."""
+    start, end = period_bounds(filters)
+    held = ~Q(sessions__status=SessionStatus.CANCELLED)
+    return (
+        Run.objects.filter(team=team)
+        .filter(_programme_scope(filters))
+        .exclude(status=RunStatus.CANCELLED)
+        .annotate(first_held=Min("sessions__starts_at", filter=held))
+        .filter(first_held__gte=start, first_held__lt=end)
+    )
+
+
+@dataclass
+class ProgrammeFigures:
+    """One programme's (or all programmes') runs in the period."""
+
+    name: str
+    tier: str
+    runs: int = 0
+    places_offered: int = 0
+    places_taken: int = 0  # enrolled now (withdrawals freed their place)
+    places_attended: int = 0  # had a place and attended at least one session
+    figures: Figures = field(default_factory=Figures)
+
+    def add(self, other: ProgrammeFigures) -> None:
+        self.runs += other.runs
+        self.places_offered += other.places_offered
+        self.places_taken += other.places_taken
+        self.places_attended += other.places_attended
+        self.figures.add(other.figures)
+
+
+def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
+    """Figures per programme id for the runs in the period, in four queries."""
+    runs = runs_in_period(team, filters)
+    run_rows = list(
+        runs.values_list(
+            "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
+        ).order_by("programme__name", "pk")
+    )
+    run_ids = runs.values("pk")
+    sessions: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for session_id, run_id, starts_at in (
+        Session.objects.filter(run__in=run_ids)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("pk", "run_id", "starts_at")
+    ):
+        sessions[run_id].append((starts_at, session_id))
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for enrolment_id, session_id, mark in (
+        Attendance.objects.filter(enrolment__run__in=run_ids)
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .values_list("enrolment_id", "session_id", "mark")
+    ):
+        marks[enrolment_id][session_id] = mark
+    enrolments: dict[int, list[Enrolment]] = defaultdict(list)
+    for enrolment in (
+        Enrolment.objects.filter(run__in=run_ids)
+        .exclude(status=EnrolmentStatus.RESERVE)
+        .only("pk", "run_id", "status", "enrolled_at")
+    ):
+        enrolments[enrolment.run_id].append(enrolment)
+
+    by_programme: dict[int, ProgrammeFigures] = {}
+    for run_id, programme_id, name, tier, capacity, status in run_rows:
+        programme = by_programme.setdefault(programme_id, ProgrammeFigures(name, tier))
+        held = [session_id for _starts, session_id in sorted(sessions[run_id])]
+        run_enrolments = enrolments[run_id]
+        programme.runs += 1
+        programme.places_offered += capacity
+        programme.places_taken += sum(e.status == EnrolmentStatus.ENROLLED for e in run_enrolments)
+        for enrolment in run_enrolments:
+            their_marks = [marks[enrolment.pk].get(session_id, "") for session_id in held]
+            programme.figures.marks += sum(bool(mark) for mark in their_marks)
+            programme.figures.attended += their_marks.count(Mark.ATTENDED)
+            programme.places_attended += Mark.ATTENDED in their_marks
+        programme.figures.finished_runs += status == RunStatus.FINISHED
+        for enrolment in counted_enrolments(status, run_enrolments):
+            pattern = _pattern(held, marks[enrolment.pk], enrolment)
+            programme.figures.counted += 1
+            programme.figures.started += Mark.ATTENDED in pattern.marks
+            programme.figures.completed += completed(pattern)
+            programme.figures.dropped_out += dropped_out(pattern)
+    return by_programme
+
+
+def _pattern(held: list[int], marks: dict[int, str], enrolment: Enrolment) -> Pattern:
+    # As attendance.pattern_for builds it (sessions held in date order, "" for no mark),
+    # from marks already read rather than two queries per enrolment.
+    return Pattern(
+        marks=[marks.get(session_id, "") for session_id in held],
+        withdrew=enrolment.status == EnrolmentStatus.WITHDRAWN,
+    )
+
+
+def total_figures(team: Team, filters: Filters) -> ProgrammeFigures:
+    total = ProgrammeFigures(_("All programmes"), "")
+    for programme in programme_figures(team, filters).values():
+        total.add(programme)
+    return total
+
+
+def _not_locality() -> str:
+    return _(
+        "The locality filter does not apply: a run serves the whole team, and most people "
+        "on universal training are staff or parents with no child record."
+    )
+
+
+def _tier_label(tier: str) -> str:
+    return str(ProgrammeTier(tier).label) if tier in ProgrammeTier.values else ""
+
+
+def programmes_table(team: Team, filters: Filters) -> Table:
+    by_programme = programme_figures(team, filters)
+    total = ProgrammeFigures(_("All programmes"), "")
+    for programme in by_programme.values():
+        total.add(programme)
+    rows = tuple(
+        (
+            row.name,
+            _tier_label(row.tier),
+            row.runs,
+            row.places_offered,
+            row.places_taken,
+            percent(row.places_taken, row.places_offered),
+            percent(row.figures.attended, row.figures.marks),
+            row.figures.finished_runs,
+            row.figures.counted,
+            percent(row.figures.completed, row.figures.counted),
+            row.figures.started,
+            row.figures.dropped_out,
+            percent(row.figures.dropped_out, row.figures.started),
+        )
+        for row in [*by_programme.values(), total]
+    )
+    summary = (
+        _(
+            "%(runs)s runs started in the period, offering %(offered)s places; %(taken)s were "
+            "taken. Completion %(completion)s; dropout %(dropout)s of those who started."
+        )
+        % {
+            "runs": total.runs,
+            "offered": total.places_offered,
+            "taken": total.places_taken,
+            "completion": _shown(percent(total.figures.completed, total.figures.counted)),
+            "dropout": _shown(percent(total.figures.dropped_out, total.figures.started)),
+        }
+        if total.runs
+        else _("No runs started in the period.")
+    )
+    return Table(
+        slug="groups-by-programme",
+        title=_("Groups and training by programme"),
+        columns=(
+            Column("programme", _("Programme"), "text"),
+            Column("tier", _("Tier"), "text"),
+            Column("runs", _("Runs")),
+            Column("places_offered", _("Places offered")),
+            Column("places_taken", _("Places taken")),
+            Column("fill_rate", _("Fill rate (%)"), "percent"),
+            Column("attendance", _("Attendance (%)"), "percent"),
+            Column("finished_runs", _("Finished runs")),
+            Column("counted", _("People on finished runs")),
+            Column("completion", _("Completion (%)"), "percent"),
+            Column("started", _("Started")),
+            Column("dropped_out", _("Dropped out")),
+            Column("dropout", _("Dropout (%)"), "percent"),
+        ),
+        rows=rows,
+        summary=summary,
+        chart=ChartSpec(
+            "bar", "programme", ("fill_rate", "attendance", "completion", "dropout"), y_title="%"
+        ),
+        notes=" ".join(
+            [
+                _(
+                    "Runs whose first session held was in the period (cancelled runs left "
+                    "out). Places taken: people enrolled now (a withdrawal frees the place). "
+                    "Fill rate: places taken ÷ places offered. Attendance: attended marks ÷ "
+                    "marks recorded for sessions held. Completion and dropout count finished "
+                    "runs only, as docs/metrics.md 'Dropout' defines them: completion ÷ people "
+                    "who had a place; dropout ÷ people who attended at least once."
+                ),
+                _not_locality(),
+            ]
+        ),
+    )
+
+
+def _shown(value: Decimal | None) -> str:
+    return _("no figure") if value is None else f"{value}%"
+
+
+def attendance_by_month_table(team: Team, filters: Filters) -> Table:
+    start, end = period_bounds(filters)
+    held_sessions = (
+        Session.objects.filter(run__team=team, starts_at__gte=start, starts_at__lt=end)
+        .filter(_programme_scope(filters, "run__"))
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(run__status=RunStatus.CANCELLED)
+    )
+    month_of_session = {
+        pk: month_of(starts) for pk, starts in held_sessions.values_list("pk", "starts_at")
+    }
+    counted = (
+        Attendance.objects.filter(session__in=held_sessions.values("pk"))
+        .values("session_id")
+        .annotate(marks=Count("pk"), attended=Count("pk", filter=Q(mark=Mark.ATTENDED)))
+        .order_by()
+    )
+    months = {month: [0, 0, 0] for month in months_of(filters)}  # sessions, marks, attended
+    for month in month_of_session.values():
+        months[month][0] += 1
+    for row in counted:
+        totals = months[month_of_session[row["session_id"]]]
+        totals[1] += row["marks"]
+        totals[2] += row["attended"]
+    rows = tuple(
+        (month, sessions, marks, attended, percent(attended, marks))
+        for month, (sessions, marks, attended) in months.items()
+    )
+    all_marks = sum(row[2] for row in rows)
+    all_attended = sum(row[3] for row in rows)
+    summary = (
+        _("%(attended)s of %(marks)s marks recorded were attended (%(percent)s).")
+        % {
+            "attended": all_attended,
+            "marks": all_marks,
+            "percent": _shown(percent(all_attended, all_marks)),
+        }
+        if all_marks
+        else _("No attendance was recorded for sessions in the period.")
+    )
+    return Table(
+        slug="group-attendance-by-month",
+        title=_("Group attendance by month"),
+        columns=(
+            Column("month", _("Month"), "date"),
+            Column("sessions", _("Sessions held")),
+            Column("marks", _("Marks recorded")),
+            Column("attended", _("Attended")),
+            Column("attendance", _("Attendance (%)"), "percent"),
+        ),
+        rows=rows,
+        summary=summary,
+        chart=ChartSpec("line", "month", ("attendance",), y_title="%"),
+        notes=" ".join(
+            [
+                _(
+                    "Sessions held in each month (cancelled sessions and runs left out), "
+                    "whenever their run started. Attendance: attended marks ÷ marks recorded."
+                ),
+                _not_locality(),
+            ]
+        ),
+    )
+
+
+def digital_access_table(team: Team, filters: Filters) -> Table:
+    with_needs = (
+        Enrolment.objects.filter(run__in=runs_in_period(team, filters).values("pk"))
+        .exclude(status=EnrolmentStatus.RESERVE)
+        .exclude(digital_needs=[])
+        .select_related("run__programme")
+        .prefetch_related("run__sessions")
+        .order_by("run__programme__name", "pk")
+    )
+    by_programme: dict[str, list[Enrolment]] = defaultdict(list)
+    for enrolment in with_needs:
+        by_programme[enrolment.run.programme.name].append(enrolment)
+    everyone = [e for group in by_programme.values() for e in group]
+    rows = []
+    for name, group in [*by_programme.items(), (_("All programmes"), everyone)]:
+        counts = digital_access(group)
+        rows.append(
+            (
+                name,
+                counts.with_needs,
+                counts.supported_in_time,
+                counts.supported_late,
+                counts.not_supported,
+                percent(counts.supported_in_time, counts.with_needs),
+            )
+        )
+    total = rows[-1]
+    summary = (
+        _(
+            "%(met)s of %(needs)s places with a digital access need were supported in time "
+            "(%(percent)s)."
+        )
+        % {"met": total[2], "needs": total[1], "percent": _shown(total[5])}
+        if total[1]
+        else _("No places on runs in the period recorded a digital access need.")
+    )
+    return Table(
+        slug="digital-access",
+        title=_("Digital access needs met"),
+        columns=(
+            Column("programme", _("Programme"), "text"),
+            Column("with_needs", _("Places with a need")),
+            Column("in_time", _("Supported in time")),
+            Column("late", _("Supported late")),
+            Column("not_supported", _("Not supported")),
+            Column("met", _("Needs met in time (%)"), "percent"),
+        ),
+        rows=tuple(rows),
+        summary=summary,
+        chart=ChartSpec("bar", "programme", ("in_time", "late", "not_supported")),
+        notes=" ".join(
+            [
+                _(
+                    "Places (not reserve places) on runs in the period with a recorded need: "
+                    "no device, no data, or not confident online. Supported in time: support "
+                    "arranged on or before the day of the run's first session held."
+                ),
+                _not_locality(),
+            ]
+        ),
+    )
+
+
+def consultations_in_period(team: Team, filters: Filters) -> ConsultationQuerySet:
+    """Consultations whose slot starts in the period. They follow universal training, so a
+    tier filter other than universal selects none; a programme filter keeps those booked
+    through that programme's training (partners' own bookings name no programme)."""
+    start, end = period_bounds(filters)
+    found = Consultation.objects.for_team(team).filter(
+        slot__starts_at__gte=start, slot__starts_at__lt=end
+    )
+    if filters.tier is not None and filters.tier != ProgrammeTier.UNIVERSAL:
+        return found.none()
+    if filters.programme_id is not None:
+        found = found.filter(enrolment__run__programme_id=filters.programme_id)
+    return found
+
+
+def consultation_months(team: Team, filters: Filters) -> dict[dt.date, MonthCounts]:
+    counts = monthly_counts(facts(consultations_in_period(team, filters)), now=timezone.now())
+    by_month = {month: MonthCounts() for month in months_of(filters)}
+    by_month.update({month: month_counts for (_team, month), month_counts in counts.items()})
+    return by_month
+
+
+def consultation_totals(team: Team, filters: Filters) -> MonthCounts:
+    total = MonthCounts()
+    for month_counts in consultation_months(team, filters).values():
+        for name in vars(total):
+            setattr(total, name, getattr(total, name) + getattr(month_counts, name))
+    return total
+
+
+def consultations_table(team: Team, filters: Filters) -> Table:
+    months = consultation_months(team, filters)
+    rows = tuple(
+        (
+            month,
+            counts.booked,
+            counts.held,
+            counts.not_held,
+            counts.to_record,
+            counts.referral_avoided,
+            counts.referral_made,
+            counts.already_referred,
+            percent(counts.referral_avoided, counts.held),
+        )
+        for month, counts in months.items()
+    )
+    held = sum(counts.held for counts in months.values())
+    avoided = sum(counts.referral_avoided for counts in months.values())
+    summary = (
+        _(
+            "%(held)s consultations after training were held; after %(avoided)s of them "
+            "(%(percent)s) a referral was avoided."
+        )
+        % {"held": held, "avoided": avoided, "percent": _shown(percent(avoided, held))}
+        if held
+        else _("No consultations after training were held in the period.")
+    )
+    return Table(
+        slug="consultations-by-month",
+        title=_("Consultations after training by month"),
+        columns=(
+            Column("month", _("Month"), "date"),
+            Column("booked", _("Booked")),
+            Column("held", _("Held")),
+            Column("not_held", _("Did not take place")),
+            Column("to_record", _("Not yet recorded")),
+            Column("avoided", _("Referral avoided")),
+            Column("made", _("Referral made")),
+            Column("already", _("Already referred")),
+            Column("avoided_share", _("Referral avoided (% of held)"), "percent"),
+        ),
+        rows=rows,
+        summary=summary,
+        chart=ChartSpec("bar", "month", ("held", "avoided", "made")),
+        notes=_(
+            "Counted in the month the consultation's slot starts, as the consultations page "
+            "counts them. A tier filter other than universal shows none; a programme filter "
+            "leaves out partners' own bookings, which name no programme. The locality filter "
+            "does not apply."
+        ),
+    )
 
 
 def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
-    return Section(slug="groups", title=_("Training and groups"), tables=())
+    return Section(
+        slug="groups",
+        title=_("Training and groups"),
+        tables=(
+            programmes_table(team, filters),
+            attendance_by_month_table(team, filters),
+            digital_access_table(team, filters),
+            consultations_table(team, filters),
+        ),
+    )
+
+
+def _dropout_rate(team: Team, filters: Filters) -> PeriodFigure:
+    figures = total_figures(team, filters).figures
+    return PeriodFigure(percent(figures.dropped_out, figures.started), figures.started)
+
+
+def _completion_rate(team: Team, filters: Filters) -> PeriodFigure:
+    figures = total_figures(team, filters).figures
+    return PeriodFigure(percent(figures.completed, figures.counted), figures.counted)
+
+
+def _referrals_avoided(team: Team, filters: Filters) -> PeriodFigure:
+    totals = consultation_totals(team, filters)
+    return PeriodFigure(percent(totals.referral_avoided, totals.held), totals.held)
 
 
 def comparables() -> list[Comparable]:
-    return []
+    return [
+        Comparable("dropout-rate", _("Dropout rate"), "%", _dropout_rate),
+        Comparable("completion-rate", _("Completion rate"), "%", _completion_rate),
+        Comparable(
+            "referrals-avoided",
+            _("Referrals avoided after consultation (% of consultations held)"),
+            "%",
+            _referrals_avoided,
+        ),
+    ]
