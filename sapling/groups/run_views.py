@@ -185,28 +185,42 @@ def show_run(request: TeamRequest, pk: int) -> HttpResponse:
     return render(request, "groups/show_run.jinja", context)
 
 
-def _run_action(
+def _versioned_action(
     request: TeamRequest,
-    pk: int,
+    record: Run | Session,
     *,
     form_class: type[VersionedForm],
     move: Callable[..., Any],
     template: str,
     done: str,
+    arguments: Callable[[Any], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    run = _get_run(request, pk)
-    form = form_class(request.POST or None, initial={"version": run.version})
+    """A run or session move from a versioned form: the move, or the form with the reason
+    it was refused. ``arguments`` turns the valid form into the move's own arguments (by
+    default, every field but the version)."""
+    name = "run" if isinstance(record, Run) else "session"
+    form = form_class(request.POST or None, initial={"version": record.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
         try:
-            move(run=run, by=request.user, expected_version=expected, **data)
+            move(
+                **{name: record},
+                by=request.user,
+                expected_version=expected,
+                **(arguments(form) if arguments else data),
+            )
         except (StaleEdit, IllegalMove) as error:
             _problem(form, error)
         else:
             messages.success(request, done)
-            return redirect("runs:show_run", pk=run.pk)
-    return render(request, template, {"form": form, "run": run})
+            run_pk = record.pk if isinstance(record, Run) else record.run_id
+            return redirect("runs:show_run", pk=run_pk)
+    return render(request, template, {"form": form, name: record})
+
+
+def _run_action(request: TeamRequest, pk: int, **action: Any) -> HttpResponse:
+    return _versioned_action(request, _get_run(request, pk), **action)
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,49 +265,36 @@ def cancel_run(request: TeamRequest, pk: int) -> HttpResponse:
 # --- Sessions ----------------------------------------------------------------------------
 
 
+def _new_times(form: MoveSessionForm) -> dict[str, Any]:
+    starts_at, ends_at = form.times()
+    return {"starts_at": starts_at, "ends_at": ends_at, "reason": form.cleaned_data["reason"]}
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("groups.manage")
 def move_session(request: TeamRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
-    form = MoveSessionForm(request.POST or None, initial={"version": session.version})
-    if request.method == "POST" and form.is_valid():
-        starts_at, ends_at = form.times()
-        try:
-            lifecycle.move_session(
-                session=session,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The session has moved and everyone enrolled is told"))
-            return redirect("runs:show_run", pk=session.run_id)
-    return render(request, "groups/move_session.jinja", {"form": form, "session": session})
+    return _versioned_action(
+        request,
+        _get_session(request, pk),
+        form_class=MoveSessionForm,
+        move=lifecycle.move_session,
+        template="groups/move_session.jinja",
+        done=_("The session has moved and everyone enrolled is told"),
+        arguments=_new_times,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("groups.manage")
 def cancel_session(request: TeamRequest, pk: int) -> HttpResponse:
-    session = _get_session(request, pk)
-    form = ReasonForm(request.POST or None, initial={"version": session.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.cancel_session(
-                session=session,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (StaleEdit, IllegalMove) as error:
-            _problem(form, error)
-        else:
-            messages.success(request, _("The session is cancelled and everyone enrolled is told"))
-            return redirect("runs:show_run", pk=session.run_id)
-    return render(request, "groups/cancel_session.jinja", {"form": form, "session": session})
+    return _versioned_action(
+        request,
+        _get_session(request, pk),
+        form_class=ReasonForm,
+        move=lifecycle.cancel_session,
+        template="groups/cancel_session.jinja",
+        done=_("The session is cancelled and everyone enrolled is told"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
