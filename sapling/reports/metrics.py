@@ -18,6 +18,7 @@ Definitions (docs/metrics.md says why, and how they compare with the national re
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -156,3 +157,42 @@ def figures_by(
     grouped = group_days_counts(rows)
     keys = sorted(grouped, key=sort_key) if sort_key else list(grouped)
     return {key: wait_figures(grouped[key], target=target) for key in keys}
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole as a percentage to one decimal place; no figure when whole is 0."""
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def waited_at_least(days_counts: Mapping[int, int], weeks: int) -> int:
+    """Children who have waited `weeks` completed weeks or more."""
+    return sum(n for days, n in days_counts.items() if completed_weeks(days) >= weeks)
+
+
+def days_from_weeks(counts_by_week: Mapping[str, int]) -> dict[int, int]:
+    """A snapshot's {"weeks": n} as {days: n}; weeks x 7 gives back the same completed weeks."""
+    return {int(weeks) * 7: n for weeks, n in counts_by_week.items()}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def months_in(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """The first day of every month the period touches, in order, so that a month with
+    nothing in it is still shown (as 0) rather than missing."""
+    months = []
+    month = month_start(date_from)
+    while month <= date_to:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def length_in_months(date_from: dt.date, date_to: dt.date) -> Decimal:
+    """A period's length in months of average length (days ÷ 30.4375), both ends included,
+    so that periods of unequal calendar months compare fairly."""
+    days = (date_to - date_from).days + 1
+    return Decimal(days) * 12 / Decimal("365.25")

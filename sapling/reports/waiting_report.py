@@ -1,19 +1,428 @@
-"""Waiting (being built)."""
+"""Waiting: the list now, the list week by week, the longest waits, and waits at the clock
+stop, per tier.
+
+Every figure comes from sapling.reports.metrics over counts one GROUP BY produced: entries
+per (tier, clock start) for the list now, per (tier, clock start, clock stop) for children
+seen, and the weekly Snapshot rows for the trend. docs/metrics.md ("Waiting over time")
+defines each figure and how it compares with the national returns.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
 
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
-from sapling.reports.filters import Comparable, Filters
-from sapling.reports.tables import Section
+from sapling.reports.filters import Comparable, Filters, PeriodFigure
+from sapling.reports.metrics import (
+    Target,
+    WaitFigures,
+    days_from_weeks,
+    figures_by,
+    wait_figures,
+    waited_at_least,
+)
+from sapling.reports.tables import ChartSpec, Column, Section, Table
+from sapling.triage.models import Tier
+from sapling.waitlist.figures import TIER_ORDER, counts_by_start
+from sapling.waitlist.models import Snapshot, WaitlistEntry, WaitlistEntryQuerySet
+
+ALL = "all"
+TierDays = list[tuple[str, int, int]]  # (tier, days waited, children)
+
+
+def target_of(team: Team) -> Target:
+    return Target(weeks=team.target_weeks, share=team.target_share)
+
+
+def entries_for(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
+    """The team's waiting-list entries in the locality and tier filtered to (any status)."""
+    found = WaitlistEntry.objects.for_team(team)
+    if filters.locality_id is not None:
+        found = found.filter(child__locality_id=filters.locality_id)
+    if filters.tier:
+        found = found.filter(tier=filters.tier)
+    return found.order_by()
+
+
+def open_days(team: Team, filters: Filters, *, today: dt.date) -> TierDays:
+    """(tier, days waited today, n) for the children on the list now: one query."""
+    entries = entries_for(team, filters).open()
+    return [(tier, (today - start).days, n) for tier, _p, start, n in counts_by_start(entries)]
+
+
+def seen_days(team: Team, filters: Filters) -> TierDays:
+    """(tier, days waited to the clock stop, n) for children whose clock stopped in the
+    period: one query."""
+    rows = (
+        entries_for(team, filters)
+        .filter(clock_stopped_on__gte=filters.date_from, clock_stopped_on__lte=filters.date_to)
+        .values_list("tier", "clock_start", "clock_stopped_on")
+        .annotate(n=Count("pk"))
+    )
+    return [(tier, (stop - start).days, n) for tier, start, stop, n in rows]
+
+
+def per_tier(rows: TierDays, target: Target) -> dict[str, WaitFigures]:
+    """Figures per tier in the tiers' order, then for all tiers together under ALL."""
+    figures = figures_by(rows, target=target, sort_key=lambda tier: TIER_ORDER.get(tier, 99))
+    everyone: Counter[int] = Counter()
+    for _tier, days, n in rows:
+        everyone[days] += n
+    figures[ALL] = wait_figures(everyone, target=target)
+    return figures
+
+
+def tier_label(tier: str) -> str:
+    return _("All tiers") if tier == ALL else str(Tier(tier).label)
+
+
+def _figure_columns(count_label: str, within_label: str) -> tuple[Column, ...]:
+    return (
+        Column("tier", _("Tier"), "text"),
+        Column("children", count_label),
+        Column("median_weeks", _("Median weeks"), "weeks"),
+        Column("p92_weeks", _("92nd percentile weeks"), "weeks"),
+        Column("within_target", within_label, "percent"),
+    )
+
+
+def _figure_row(tier: str, figures: WaitFigures) -> tuple[object, ...]:
+    return (
+        tier_label(tier),
+        figures.waiting,
+        figures.median_weeks,
+        figures.p92_weeks,
+        figures.percent_within_target,
+    )
+
+
+def _not_applying(filters: Filters, *, locality: bool = False, period: bool = False) -> str:
+    """A sentence naming each filter set on the dashboard that this table cannot honour."""
+    notes = []
+    if period:
+        notes.append(_("The date range does not apply: this is the list today."))
+    if locality and filters.locality_id is not None:
+        notes.append(
+            _("The locality filter does not apply: weekly snapshots are kept by tier only.")
+        )
+    if filters.programme_id is not None:
+        notes.append(_("The programme filter does not apply to waits."))
+    return " ".join(notes)
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def waiting_now(figures: dict[str, WaitFigures], team: Team, filters: Filters) -> Table:
+    overall = figures[ALL]
+    return Table(
+        slug="waiting-now",
+        title=_("Children waiting now"),
+        columns=_figure_columns(
+            _("Children waiting"),
+            _("Within %(weeks)s weeks") % {"weeks": team.target_weeks},
+        ),
+        rows=tuple(_figure_row(tier, tier_figures) for tier, tier_figures in figures.items()),
+        summary=_(
+            "%(n)s children are waiting: median %(median)s weeks, 92nd percentile %(p92)s "
+            "weeks; %(within)s%% have waited less than the %(weeks)s-week target."
+        )
+        % {
+            "n": overall.waiting,
+            "median": overall.median_weeks,
+            "p92": overall.p92_weeks,
+            "within": overall.percent_within_target,
+            "weeks": team.target_weeks,
+        }
+        if overall.waiting
+        else _("No children are waiting."),
+        chart=ChartSpec(
+            "bar", x="tier", series=("median_weeks", "p92_weeks"), y_title=_("Weeks waited")
+        ),
+        notes=_join(
+            _(
+                "Children on the list today (waiting or allocated, not yet seen). Weeks are "
+                "completed weeks since the clock started; percentiles are nearest rank."
+            ),
+            _not_applying(filters, period=True),
+        ),
+    )
+
+
+def snapshot_rows(team: Team, filters: Filters) -> list[tuple[dt.date, str, dict[str, int]]]:
+    """(week starting, tier, counts by completed weeks) for the weeks in the period: one query."""
+    rows = Snapshot.objects.filter(
+        team=team, week_starting__gte=filters.date_from, week_starting__lte=filters.date_to
+    )
+    if filters.tier:
+        rows = rows.filter(tier=filters.tier)
+    return list(
+        rows.order_by("week_starting").values_list("week_starting", "tier", "counts_by_week")
+    )
+
+
+def weekly_figures(
+    rows: Iterable[tuple[dt.date, str, dict[str, int]]], target: Target
+) -> dict[dt.date, dict[str, WaitFigures]]:
+    """{week: {tier or ALL: figures}} from snapshot rows (one per tier, pathway, priority)."""
+    by_week: dict[dt.date, list[tuple[str, int, int]]] = {}
+    for week, tier, counts in rows:
+        by_week.setdefault(week, []).extend(
+            (tier, days, n) for days, n in days_from_weeks(counts).items()
+        )
+    return {week: per_tier(week_rows, target) for week, week_rows in sorted(by_week.items())}
+
+
+def waiting_over_time(team: Team, filters: Filters) -> Table:
+    weeks = weekly_figures(snapshot_rows(team, filters), target_of(team))
+    tiers = sorted(
+        {tier for figures in weeks.values() for tier in figures if tier != ALL},
+        key=lambda tier: TIER_ORDER.get(tier, 99),
+    )
+    columns = [
+        Column("week", _("Week starting"), "date"),
+        Column("waiting", _("Children waiting")),
+        Column("median_weeks", _("Median weeks"), "weeks"),
+        Column("p92_weeks", _("92nd percentile weeks"), "weeks"),
+        Column("within_target", _("% within target"), "percent"),
+    ]
+    for tier in tiers:
+        name = tier_label(tier)
+        columns += [
+            Column(f"waiting_{tier}", _("%(tier)s: waiting") % {"tier": name}),
+            Column(f"median_{tier}", _("%(tier)s: median weeks") % {"tier": name}, "weeks"),
+            Column(f"p92_{tier}", _("%(tier)s: 92nd percentile") % {"tier": name}, "weeks"),
+            Column(f"within_{tier}", _("%(tier)s: %% within target") % {"tier": name}, "percent"),
+        ]
+    empty = wait_figures({}, target=target_of(team))
+    rows = []
+    for week, figures in weeks.items():
+        row: list[object] = [week, *_figure_row(ALL, figures[ALL])[1:]]
+        for tier in tiers:
+            row += _figure_row(tier, figures.get(tier, empty))[1:]
+        rows.append(tuple(row))
+    return Table(
+        slug="waiting-over-time",
+        title=_("The waiting list week by week"),
+        columns=tuple(columns),
+        rows=tuple(rows),
+        summary=_over_time_summary(weeks),
+        chart=ChartSpec(
+            "line", x="week", series=("median_weeks", "p92_weeks"), y_title=_("Weeks waited")
+        ),
+        notes=_join(
+            _(
+                "From the weekly snapshots of the list (sapling snapshot-waitlist): each week "
+                "is the list as it stood on the last day the snapshot was taken that week. "
+                "Weeks with no snapshot are not shown."
+            ),
+            _not_applying(filters, locality=True),
+        ),
+    )
+
+
+def _over_time_summary(weeks: dict[dt.date, dict[str, WaitFigures]]) -> str:
+    if not weeks:
+        return _("No weekly snapshots were taken in the period.")
+    first, last = min(weeks), max(weeks)
+    return _(
+        "In the week of %(first)s, %(n1)s children were waiting (median %(m1)s weeks); in the "
+        "week of %(last)s, %(n2)s (median %(m2)s weeks)."
+    ) % {
+        "first": formats.date_format(first, "j F Y"),
+        "n1": weeks[first][ALL].waiting,
+        "m1": weeks[first][ALL].median_weeks,
+        "last": formats.date_format(last, "j F Y"),
+        "n2": weeks[last][ALL].waiting,
+        "m2": weeks[last][ALL].median_weeks,
+    }
+
+
+def longest_waits(rows: TierDays, team: Team, filters: Filters) -> Table:
+    target = team.target_weeks
+    tiers = sorted({tier for tier, _d, _n in rows}, key=lambda tier: TIER_ORDER.get(tier, 99))
+    table_rows = []
+    for tier in [*tiers, ALL]:
+        days: Counter[int] = Counter()
+        for row_tier, row_days, n in rows:
+            if tier in (ALL, row_tier):
+                days[row_days] += n
+        figures = wait_figures(days, target=target_of(team))
+        table_rows.append(
+            (
+                tier_label(tier),
+                figures.waiting,
+                figures.longest_weeks,
+                figures.over_target,
+                waited_at_least(days, 2 * target),
+            )
+        )
+    everyone = table_rows[-1]
+    return Table(
+        slug="longest-waits",
+        title=_("The longest waits now"),
+        columns=(
+            Column("tier", _("Tier"), "text"),
+            Column("children", _("Children waiting")),
+            Column("longest_weeks", _("Longest wait (weeks)"), "weeks"),
+            Column("over_target", _("Waited %(weeks)s weeks or more") % {"weeks": target}),
+            Column(
+                "over_twice_target", _("Waited %(weeks)s weeks or more") % {"weeks": 2 * target}
+            ),
+        ),
+        rows=tuple(table_rows),
+        summary=_(
+            "The longest wait is %(longest)s weeks; %(over)s children have waited %(target)s "
+            "weeks or more, %(twice)s of them %(double)s weeks or more."
+        )
+        % {
+            "longest": everyone[2],
+            "over": everyone[3],
+            "target": target,
+            "twice": everyone[4],
+            "double": 2 * target,
+        }
+        if everyone[1]
+        else _("No children are waiting."),
+        chart=ChartSpec(
+            "bar", x="tier", series=("over_target", "over_twice_target"), y_title=_("Children")
+        ),
+        notes=_join(
+            _(
+                "Counts only, no names. The waiting list (%(url)s) shows who is waiting, in "
+                "priority order and then longest wait first; filter it by tier there."
+            )
+            % {"url": reverse("waitlist:list_entries")},
+            _not_applying(filters, period=True),
+        ),
+    )
+
+
+def waits_at_clock_stop(figures: dict[str, WaitFigures], team: Team, filters: Filters) -> Table:
+    overall = figures[ALL]
+    return Table(
+        slug="waits-at-clock-stop",
+        title=_("How long children seen in the period had waited"),
+        columns=_figure_columns(
+            _("Children seen"),
+            _("Seen within %(weeks)s weeks") % {"weeks": team.target_weeks},
+        ),
+        rows=tuple(_figure_row(tier, tier_figures) for tier, tier_figures in figures.items()),
+        summary=_(
+            "%(n)s children were first seen in the period after a median wait of %(median)s "
+            "weeks (92nd percentile %(p92)s weeks); %(within)s%% were seen within the "
+            "%(weeks)s-week target."
+        )
+        % {
+            "n": overall.waiting,
+            "median": overall.median_weeks,
+            "p92": overall.p92_weeks,
+            "within": overall.percent_within_target,
+            "weeks": team.target_weeks,
+        }
+        if overall.waiting
+        else _("No children were first seen in the period."),
+        chart=ChartSpec(
+            "bar", x="tier", series=("median_weeks", "p92_weeks"), y_title=_("Weeks waited")
+        ),
+        notes=_join(
+            _(
+                "Children whose clock stopped in the period: the first group session or first "
+                "specialist contact they attended. Weeks are completed weeks from the clock "
+                "start to that date."
+            ),
+            _not_applying(filters),
+        ),
+    )
 
 
 def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
-    return Section(slug="waiting", title=_("Waiting"), tables=())
+    waiting = open_days(team, filters, today=today)
+    target = target_of(team)
+    return Section(
+        slug="waiting",
+        title=_("Waiting"),
+        tables=(
+            waiting_now(per_tier(waiting, target), team, filters),
+            waiting_over_time(team, filters),
+            longest_waits(waiting, team, filters),
+            waits_at_clock_stop(per_tier(seen_days(team, filters), target), team, filters),
+        ),
+    )
+
+
+def _seen_figures(team: Team, filters: Filters) -> WaitFigures:
+    everyone: Counter[int] = Counter()
+    for _tier, days, n in seen_days(team, filters):
+        everyone[days] += n
+    return wait_figures(everyone, target=target_of(team))
+
+
+def median_weeks_at_first_intervention(team: Team, filters: Filters) -> PeriodFigure:
+    figures = _seen_figures(team, filters)
+    median = figures.median_weeks
+    return PeriodFigure(None if median is None else Decimal(median), figures.waiting)
+
+
+def seen_within_target(team: Team, filters: Filters) -> PeriodFigure:
+    figures = _seen_figures(team, filters)
+    return PeriodFigure(figures.percent_within_target, figures.waiting)
+
+
+def waiting_on(team: Team, filters: Filters, day: dt.date) -> WaitFigures:
+    """The list as it stood at the end of `day`: entries whose clock had started by then,
+    neither seen nor taken off the list by then, with their days waited on that day (one
+    query). Rebuilt from the entries, not the snapshots, so the locality filter applies."""
+    rows = (
+        entries_for(team, filters)
+        .filter(clock_start__lte=day)
+        .filter(Q(clock_stopped_on__isnull=True) | Q(clock_stopped_on__gt=day))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .values_list("clock_start")
+        .annotate(n=Count("pk"))
+    )
+    return wait_figures({(day - start).days: n for start, n in rows}, target=target_of(team))
+
+
+def waiting_at_end(team: Team, filters: Filters) -> PeriodFigure:
+    figures = waiting_on(team, filters, filters.date_to)
+    return PeriodFigure(Decimal(figures.waiting), figures.waiting)
+
+
+def p92_waiting_at_end(team: Team, filters: Filters) -> PeriodFigure:
+    figures = waiting_on(team, filters, filters.date_to)
+    p92 = figures.p92_weeks
+    return PeriodFigure(None if p92 is None else Decimal(p92), figures.waiting)
 
 
 def comparables() -> list[Comparable]:
-    return []
+    return [
+        Comparable(
+            "median-weeks-at-first-intervention",
+            _("Median weeks waited at first intervention"),
+            _("weeks"),
+            median_weeks_at_first_intervention,
+        ),
+        Comparable("seen-within-target", _("Children seen within target"), "%", seen_within_target),
+        Comparable(
+            "children-waiting-at-end",
+            _("Children waiting (end of period)"),
+            _("children"),
+            waiting_at_end,
+        ),
+        Comparable(
+            "p92-weeks-waiting-at-end",
+            _("92nd percentile weeks waited by children on the list (end of period)"),
+            _("weeks"),
+            p92_waiting_at_end,
+        ),
+    ]
