@@ -202,6 +202,23 @@ def test_moving_a_session_from_the_page_tells_people(team, lead) -> None:
     assert OutboxMessage.objects.filter(template="groups.session_changed").count() == 1
 
 
+def test_cancelling_a_session_from_the_page_refuses_a_stale_form(team, lead) -> None:
+    run = run_with_sessions(2, programme__team=team)
+    EnrolmentFactory.create(run=run)
+    session = run.sessions.get(number=2)
+    url = reverse("runs:cancel_session", args=[session.pk])
+    stale = logged_in(lead).post(url, {"version": session.version - 1, "reason": "Venue shut"})
+    assert "This was changed by" in stale.content.decode()
+    session.refresh_from_db()
+    assert session.status != "cancelled"
+
+    response = logged_in(lead).post(url, {"version": session.version, "reason": "Venue shut"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("runs:show_run", args=[run.pk])
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+
+
 def test_a_stale_edit_names_who_changed_it(team, lead, administrator) -> None:
     run = run_with_sessions(1, programme__team=team, status="planned")
     Run.objects.filter(pk=run.pk).update(version=2, updated_by=administrator)
