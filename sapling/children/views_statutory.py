@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -114,6 +117,37 @@ def add_advice_request(request: TeamRequest, child_pk: int) -> HttpResponse:
     )
 
 
+def _advice_step(
+    request: TeamRequest,
+    child: Child,
+    advice: StatutoryAdviceRequest,
+    form: Any,
+    *,
+    move: Callable[[dict[str, Any]], object],
+    done: str,
+    title: str,
+    submit: str,
+) -> HttpResponse:
+    """One step of a request for advice: the move with the form's data, or the form again
+    with the reason it was refused."""
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, lambda: move(form.cleaned_data))
+    ):
+        messages.success(request, done)
+        return redirect("children:list_child_advice", child_pk=child.pk)
+    return form_page(
+        request,
+        form,
+        title=title,
+        caption=child.full_name,
+        back=_back(child),
+        submit=submit,
+        rows=_rows(advice),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("statutory.manage")
 def assign_advice_writer(request: TeamRequest, child_pk: int, pk: int) -> HttpResponse:
@@ -124,29 +158,20 @@ def assign_advice_writer(request: TeamRequest, child_pk: int, pk: int) -> HttpRe
         team=request.team,
         initial={"version": advice.version, "writer": advice.writer_id},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            form,
-            lambda: statutory.assign_writer(
-                request=advice,
-                writer=form.cleaned_data["writer"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-    ):
-        messages.success(request, _("The writer has been saved"))
-        return redirect("children:list_child_advice", child_pk=child.pk)
-    return form_page(
+    return _advice_step(
         request,
+        child,
+        advice,
         form,
+        move=lambda data: statutory.assign_writer(
+            request=advice,
+            writer=data["writer"],
+            by=request.user,
+            expected_version=data["version"],
+        ),
+        done=_("The writer has been saved"),
         title=_("Who is writing the advice?"),
-        caption=child.full_name,
-        back=_back(child),
         submit=_("Save"),
-        rows=_rows(advice),
     )
 
 
@@ -159,29 +184,20 @@ def record_advice_sent(request: TeamRequest, child_pk: int, pk: int) -> HttpResp
         request.POST or None,
         initial={"version": advice.version, "submitted_on": timezone.localdate()},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            form,
-            lambda: statutory.record_submission(
-                request=advice,
-                on=form.cleaned_data["submitted_on"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-    ):
-        messages.success(request, _("The advice has been recorded as sent"))
-        return redirect("children:list_child_advice", child_pk=child.pk)
-    return form_page(
+    return _advice_step(
         request,
+        child,
+        advice,
         form,
+        move=lambda data: statutory.record_submission(
+            request=advice,
+            on=data["submitted_on"],
+            by=request.user,
+            expected_version=data["version"],
+        ),
+        done=_("The advice has been recorded as sent"),
         title=_("Record the advice as sent"),
-        caption=child.full_name,
-        back=_back(child),
         submit=_("Save"),
-        rows=_rows(advice),
     )
 
 
@@ -192,27 +208,18 @@ def withdraw_advice_request(request: TeamRequest, child_pk: int, pk: int) -> Htt
     advice = _request_for_user(request, child, pk)
     form = WithdrawForm(request.POST or None, initial={"version": advice.version})
     form.fields["reason"].help_text = _("For example: the local authority decided not to assess.")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            form,
-            lambda: statutory.withdraw_request(
-                request=advice,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-    ):
-        messages.success(request, _("The request has been closed as withdrawn"))
-        return redirect("children:list_child_advice", child_pk=child.pk)
-    return form_page(
+    return _advice_step(
         request,
+        child,
+        advice,
         form,
+        move=lambda data: statutory.withdraw_request(
+            request=advice,
+            reason=data["reason"],
+            by=request.user,
+            expected_version=data["version"],
+        ),
+        done=_("The request has been closed as withdrawn"),
         title=_("The request was withdrawn"),
-        caption=child.full_name,
-        back=_back(child),
         submit=_("Close the request"),
-        rows=_rows(advice),
     )
