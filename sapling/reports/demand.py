@@ -80,11 +80,12 @@ def referrals_in(team: Team, filters: Filters) -> ReferralQuerySet:
 
 
 def with_re_referral(referrals: ReferralQuerySet) -> ReferralQuerySet:
-    """Each referral marked `is_re_referral`: the same child had another referral to the
-    team received in the RE_REFERRAL_DAYS days before this one (same-day ones are duplicates,
+    """Each referral marked `is_re_referral`: the same child had another referral
+    received in the RE_REFERRAL_DAYS days before this one (same-day ones are duplicates,
     not re-referrals)."""
+    # A child's referrals are all to its team, so matching the child alone is enough, and
+    # it lets every database look them up by the child's index rather than the team's.
     earlier = Referral.objects.filter(
-        team_id=OuterRef("team_id"),
         child_id=OuterRef("child_id"),
         received_on__lt=OuterRef("received_on"),
         received_on__gte=OuterRef("received_on") - dt.timedelta(days=RE_REFERRAL_DAYS),
