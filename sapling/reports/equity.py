@@ -1,15 +1,634 @@
-"""Reach and equity (being built)."""
+"""Reach and equity: who the service supports, how long they wait and how they do, by
+deprivation, ethnicity, additional learning needs and care experience.
+
+Every figure is a few GROUP BY queries folded here; docs/equity.md defines them. Children
+are placed in deprivation quintiles of one index only, the newest loaded for the team's
+nation (WIMD for Wales, IMD for England), so a Welsh quintile is never added to an English
+one; children in an ambiguous area, in another nation's index or with no known area are
+counted in their own rows, never guessed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
+from sapling.areas.models import (
+    AreaStatus,
+    ChildPopulation,
+    DeprivationIndex,
+    DeprivationRank,
+    Lsoa,
+)
+from sapling.care.models import Appointment, ContactOutcome
+from sapling.children import ethnicity
+from sapling.children.models import Child, YesNoUnknown
+from sapling.groups.models import Attendance, Mark
+from sapling.outcomes.models import GasRating, TimePoint
 from sapling.reports.filters import Filters
-from sapling.reports.tables import Section
+from sapling.reports.metrics import Target, wait_figures
+from sapling.reports.models import ReportSettings
+from sapling.reports.tables import ChartSpec, Column, Section, Table
+from sapling.triage.models import Tier
+from sapling.waitlist.models import WaitlistEntry, WaitlistEntryQuerySet
+
+QUINTILES = ("1", "2", "3", "4", "5")
+AMBIGUOUS, OUTSIDE, UNKNOWN = "ambiguous", "outside", "unknown"
+BANDS = (*QUINTILES, AMBIGUOUS, OUTSIDE, UNKNOWN)
+AREA_FIELDS = ("area_status", "deprivation_index", "deprivation_quintile")
+CHILD_FIELDS = (
+    *AREA_FIELDS,
+    "ethnicity_system",
+    "ethnicity_code",
+    "additional_learning_needs",
+    "care_experienced",
+)
+
+
+def band_labels() -> dict[str, str]:
+    return {
+        "1": _("1 (most deprived)"),
+        "2": _("2"),
+        "3": _("3"),
+        "4": _("4"),
+        "5": _("5 (least deprived)"),
+        AMBIGUOUS: _("Ambiguous area"),
+        OUTSIDE: _("Outside the index"),
+        UNKNOWN: _("Unknown area"),
+    }
+
+
+def team_index(team: Team) -> DeprivationIndex | None:
+    """The one index the team's quintiles come from: the newest of its nation's."""
+    return DeprivationIndex.objects.filter(nation=team.nation).order_by("-edition").first()
+
+
+def band_of(area_status: str, index_key: str, quintile: int | None, *, within: str) -> str:
+    """A child's deprivation band, from the fields stamped when their postcode was saved.
+
+    An ambiguous area stays ambiguous even where its candidate areas agree on a quintile:
+    the report counts where children live, not where they probably live.
+    """
+    if area_status == AreaStatus.AMBIGUOUS:
+        return AMBIGUOUS
+    if area_status != AreaStatus.KNOWN or not index_key:
+        return UNKNOWN
+    if index_key != within or quintile not in range(1, 6):
+        return OUTSIDE
+    return str(quintile)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def per_thousand(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(1000 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- The catchment and its child population ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catchment:
+    local_authorities: tuple[str, ...]
+    lsoa_codes: tuple[str, ...]
+    age_from: int
+    age_to: int
+
+    @classmethod
+    def for_team(cls, team: Team) -> Catchment:
+        chosen = ReportSettings.for_team(team)
+        return cls(
+            tuple(chosen.catchment_local_authorities or ()),
+            tuple(chosen.catchment_lsoas or ()),
+            chosen.population_age_from,
+            chosen.population_age_to,
+        )
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.local_authorities or self.lsoa_codes)
+
+    def area_codes(self) -> QuerySet[Lsoa, Any]:
+        """The catchment's LSOA codes, as a subquery: the union of both ways of naming it."""
+        return Lsoa.objects.filter(
+            Q(local_authority__in=self.local_authorities) | Q(code__in=self.lsoa_codes)
+        ).values("code")
+
+    def born_between(self, filters: Filters) -> tuple[dt.date, dt.date]:
+        """Dates of birth of children inside the age band on some day of the period."""
+        earliest = _years_before(filters.date_from, self.age_to + 1) + dt.timedelta(days=1)
+        return earliest, _years_before(filters.date_to, self.age_from)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Population:
+    by_band: dict[str, int]
+    mid_year: int | None
+
+    @property
+    def in_quintiles(self) -> int:
+        return sum(self.by_band.get(q, 0) for q in QUINTILES)
+
+
+def child_population(catchment: Catchment, index: DeprivationIndex | None) -> Population:
+    """Children in the age band in the catchment's areas, at the latest mid-year loaded."""
+    if not catchment.is_set:
+        return Population({}, None)
+    rows = ChildPopulation.objects.filter(
+        lsoa_code__in=catchment.area_codes(), age__range=(catchment.age_from, catchment.age_to)
+    )
+    mid_year = rows.aggregate(latest=Max("mid_year"))["latest"]
+    if mid_year is None:
+        return Population({}, None)
+    counts = rows.filter(mid_year=mid_year).values_list("lsoa_code").annotate(n=Sum("count"))
+    quintiles: dict[str, int] = {}
+    if index is not None:
+        quintiles = dict(
+            DeprivationRank.objects.filter(
+                index=index, lsoa_code__in=catchment.area_codes()
+            ).values_list("lsoa_code", "quintile")
+        )
+    by_band: Counter[str] = Counter()
+    for code, n in counts:
+        quintile = quintiles.get(code)
+        by_band[str(quintile) if quintile else OUTSIDE] += n
+    return Population(dict(by_band), mid_year)
+
+
+# --- Children supported ------------------------------------------------------------------
+
+
+def _instants(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def supported_children(team: Team, filters: Filters) -> QuerySet[Child, Child]:
+    """Children with a group session or a specialist contact attended in the period.
+
+    The tier filter keeps group sessions of that tier's programmes (specialist: contacts
+    only); a programme filter keeps that programme's sessions and drops contacts.
+    """
+    start, end = _instants(filters)
+    sessions = Attendance.objects.filter(
+        mark=Mark.ATTENDED,
+        session__run__team=team,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        enrolment__child__isnull=False,
+    )
+    if filters.programme_id is not None:
+        sessions = sessions.filter(session__run__programme_id=filters.programme_id)
+    if filters.tier is not None:
+        sessions = sessions.filter(session__run__programme__tier=filters.tier)
+    reached = Q(pk__in=sessions.values("enrolment__child"))
+    if filters.programme_id is None and filters.tier in (None, Tier.SPECIALIST):
+        contacts = Appointment.objects.filter(
+            team=team, outcome=ContactOutcome.ATTENDED, starts_at__gte=start, starts_at__lt=end
+        )
+        reached |= Q(pk__in=contacts.values("episode__child"))
+    children = Child.objects.for_team(team).filter(reached)
+    if filters.locality_id is not None:
+        children = children.filter(locality_id=filters.locality_id)
+    return children
+
+
+@dataclass(frozen=True)
+class Reach:
+    supported: dict[str, int]  # every child supported, by band
+    counted: dict[str, int]  # of whom living in the catchment and in the age band
+    population: Population
+    catchment_set: bool
+
+    @property
+    def counted_in_quintiles(self) -> int:
+        return sum(self.counted.get(q, 0) for q in QUINTILES)
+
+    def share_supported(self, band: str) -> Decimal | None:
+        return percent(self.counted.get(band, 0), self.counted_in_quintiles)
+
+    def share_population(self, band: str) -> Decimal | None:
+        return percent(self.population.by_band.get(band, 0), self.population.in_quintiles)
+
+    def rate(self, band: str) -> Decimal | None:
+        return per_thousand(self.counted.get(band, 0), self.population.by_band.get(band, 0))
+
+
+def reach(team: Team, filters: Filters) -> Reach:
+    catchment = Catchment.for_team(team)
+    index = team_index(team)
+    within = index.key if index else ""
+    children = supported_children(team, filters)
+    counts: dict[str, Count] = {"n": Count("pk")}
+    if catchment.is_set:
+        lives_in_catchment = Exists(catchment.area_codes().filter(code=OuterRef("lsoa_code")))
+        in_age_band = Q(date_of_birth__range=catchment.born_between(filters))
+        counts["n_counted"] = Count("pk", filter=Q(lives_in_catchment) & in_age_band)
+    rows = children.order_by().values(*AREA_FIELDS).annotate(**counts)
+    supported: Counter[str] = Counter()
+    counted_by_band: Counter[str] = Counter()
+    for row in rows:
+        band = band_of(*(row[name] for name in AREA_FIELDS), within=within)
+        supported[band] += row["n"]
+        counted_by_band[band] += row["n_counted"] if catchment.is_set else row["n"]
+    return Reach(
+        dict(supported), dict(counted_by_band), child_population(catchment, index), catchment.is_set
+    )
+
+
+# --- Groups of children: the dimensions compared -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Dimension:
+    slug: str  # "quintile", "ethnicity", ...
+    title: str
+    heading: str  # the first column's label
+    label: Callable[[Mapping[str, Any]], tuple[Any, str]]  # a row's (sort key, label)
+
+
+def dimensions(team: Team) -> tuple[Dimension, ...]:
+    index = team_index(team)
+    within = index.key if index else ""
+    labels = band_labels()
+
+    def by_band(row: Mapping[str, Any]) -> tuple[Any, str]:
+        band = band_of(*(row[f] for f in AREA_FIELDS), within=within)
+        return BANDS.index(band), labels[band]
+
+    def by_ethnicity(row: Mapping[str, Any]) -> tuple[Any, str]:
+        code = row["ethnicity_code"]
+        if not code:
+            return (2, ""), _("Not recorded")
+        described = ethnicity.describe(row["ethnicity_system"], code)
+        return (1 if code in ("Z", "99") else 0, described), described
+
+    def yes_no(yes: str, no: str, unknown: str, field: str) -> Callable[..., tuple[Any, str]]:
+        words = {YesNoUnknown.YES: yes, YesNoUnknown.NO: no}
+
+        def label(row: Mapping[str, Any]) -> tuple[Any, str]:
+            value = row[field]
+            return (list(words).index(value) if value in words else 2), words.get(value, unknown)
+
+        return label
+
+    return (
+        Dimension("quintile", _("deprivation quintile"), _("Deprivation quintile"), by_band),
+        Dimension("ethnicity", _("ethnicity"), _("Ethnicity"), by_ethnicity),
+        Dimension(
+            "aln",
+            _("additional learning needs"),
+            _("Additional learning needs"),
+            yes_no(_("ALN"), _("No ALN"), _("Not known"), "additional_learning_needs"),
+        ),
+        Dimension(
+            "care-experienced",
+            _("care experience"),
+            _("Care experience"),
+            yes_no(
+                _("Care-experienced"), _("Not care-experienced"), _("Not known"), "care_experienced"
+            ),
+        ),
+    )
+
+
+def fold(
+    rows: Iterable[Mapping[str, Any]], dimension: Dimension, key: str
+) -> dict[str, Counter[Any]]:
+    """{group label: {row[key]: children}}, groups in the dimension's order."""
+    grouped: defaultdict[str, Counter[Any]] = defaultdict(Counter)
+    order: dict[str, Any] = {}
+    for row in rows:
+        sort_key, label = dimension.label(row)
+        order[label] = sort_key
+        grouped[label][row[key]] += row["n"]
+    return {label: grouped[label] for label in sorted(grouped, key=lambda k: order[k])}
+
+
+# --- Waits -------------------------------------------------------------------------------
+
+
+def _entries(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
+    entries = WaitlistEntry.objects.for_team(team)
+    if filters.tier is not None:
+        entries = entries.filter(tier=filters.tier)
+    if filters.locality_id is not None:
+        entries = entries.filter(child__locality_id=filters.locality_id)
+    return entries.order_by()
+
+
+def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Any], list[Any]]:
+    """(children seen in the period, children waiting today) as grouped rows, each with
+    `days` waited and `n` children: two queries, folded by every dimension."""
+    fields = [f"child__{name}" for name in CHILD_FIELDS]
+    seen = (
+        _entries(team, filters)
+        .filter(clock_stopped_on__range=(filters.date_from, filters.date_to))
+        .values(*fields, "clock_start", "clock_stopped_on")
+        .annotate(n=Count("pk"))
+    )
+    waiting = _entries(team, filters).open().values(*fields, "clock_start").annotate(n=Count("pk"))
+
+    def plain(row: Mapping[str, Any], until: dt.date) -> dict[str, Any]:
+        found = {name: row[f"child__{name}"] for name in CHILD_FIELDS}
+        return {**found, "days": (until - row["clock_start"]).days, "n": row["n"]}
+
+    return (
+        [plain(row, row["clock_stopped_on"]) for row in seen],
+        [plain(row, today) for row in waiting],
+    )
+
+
+def waits_table(dimension: Dimension, seen: list[Any], waiting: list[Any], *, team: Team) -> Table:
+    target = Target(weeks=team.target_weeks, share=team.target_share)
+    seen_groups = fold(seen, dimension, "days")
+    waiting_groups = fold(waiting, dimension, "days")
+    # Every group seen or waiting, in the dimension's order (fold keeps it within each).
+    labels = list(fold([*seen, *waiting], dimension, "days"))
+    rows = []
+    for label in labels:
+        stopped = wait_figures(seen_groups.get(label, Counter()), target=target)
+        now = wait_figures(waiting_groups.get(label, Counter()), target=target)
+        rows.append(
+            (
+                label,
+                stopped.waiting,
+                stopped.median_weeks,
+                now.waiting,
+                now.median_weeks,
+                now.percent_within_target,
+            )
+        )
+    return Table(
+        slug=f"waits-by-{dimension.slug}",
+        title=_("Waits by %(dimension)s") % {"dimension": dimension.title},
+        columns=(
+            Column("group", dimension.heading, "text"),
+            Column("seen", _("Children seen in the period"), "count"),
+            Column("median_seen", _("Median weeks waited to be seen"), "weeks"),
+            Column("waiting", _("Children waiting now"), "count"),
+            Column("median_waiting", _("Median weeks waiting now"), "weeks"),
+            Column(
+                "within_target",
+                _("Waiting now: %% within %(weeks)s weeks") % {"weeks": team.target_weeks},
+                "percent",
+            ),
+        ),
+        rows=tuple(rows),
+        summary=_medians_sentence(dimension, rows),
+        chart=ChartSpec(
+            "bar", x="group", series=("median_seen", "median_waiting"), y_title=_("weeks")
+        ),
+        notes=_(
+            "Seen: children whose wait ended in the period (first group session or specialist "
+            "contact attended), in completed weeks from referral. Waiting now: the list today, "
+            "whatever the period. Medians are by nearest rank (docs/metrics.md). The locality "
+            "and tier filters apply; the programme filter does not."
+        ),
+    )
+
+
+def _medians_sentence(dimension: Dimension, rows: list[tuple[Any, ...]]) -> str:
+    if dimension.slug == "quintile":
+        by_label = {row[0]: row[2] for row in rows}
+        labels = band_labels()
+        most, least = by_label.get(labels["1"]), by_label.get(labels["5"])
+        if most is not None and least is not None:
+            return _(
+                "Children from the most deprived fifth of areas waited a median of %(most)s "
+                "weeks to be seen; children from the least deprived fifth, %(least)s weeks."
+            ) % {"most": most, "least": least}
+    known = [f"{row[0]}: {row[2]}" for row in rows if row[2] is not None]
+    if not known:
+        return _("No child's wait ended in the period.")
+    return _("Median weeks waited to be seen, by %(dimension)s: %(medians)s.") % {
+        "dimension": dimension.title,
+        "medians": "; ".join(known),
+    }
+
+
+# --- Outcomes ----------------------------------------------------------------------------
+
+
+def outcome_rows(team: Team, filters: Filters) -> list[dict[str, Any]]:
+    """GAS goals rated at discharge in the period, and how many met their expected level:
+    one grouped query."""
+    ratings = GasRating.objects.filter(
+        goal__team=team,
+        time_point=TimePoint.DISCHARGE,
+        rated_on__range=(filters.date_from, filters.date_to),
+    )
+    if filters.locality_id is not None:
+        ratings = ratings.filter(goal__child__locality_id=filters.locality_id)
+    if filters.programme_id is not None:
+        ratings = ratings.filter(goal__enrolment__run__programme_id=filters.programme_id)
+    if filters.tier == Tier.SPECIALIST:
+        ratings = ratings.filter(goal__episode__isnull=False)
+    elif filters.tier is not None:
+        ratings = ratings.filter(goal__enrolment__run__programme__tier=filters.tier)
+    fields = [f"goal__child__{name}" for name in CHILD_FIELDS]
+    rows = (
+        ratings.order_by()
+        .values(*fields)
+        .annotate(
+            goals=Count("goal", distinct=True),
+            met=Count("goal", distinct=True, filter=Q(attainment__gte=0)),
+        )
+    )
+    return [
+        {
+            **{name: row[f"goal__child__{name}"] for name in CHILD_FIELDS},
+            "goals": row["goals"],
+            "met": row["met"],
+        }
+        for row in rows
+    ]
+
+
+def outcomes_table(dimension: Dimension, rated: list[dict[str, Any]]) -> Table:
+    # Folded as {met or not: goals}: each row counts its goals met and its goals not met.
+    as_counts = [
+        row | {"state": state, "n": n}
+        for row in rated
+        for state, n in (("met", row["met"]), ("not_met", row["goals"] - row["met"]))
+    ]
+    rows = []
+    for label, counts in fold(as_counts, dimension, "state").items():
+        goals = counts["met"] + counts["not_met"]
+        rows.append((label, goals, counts["met"], percent(counts["met"], goals)))
+    known = [f"{row[0]}: {row[3]}%" for row in rows if row[3] is not None]
+    summary = (
+        _("Goals met or exceeded at discharge, by %(dimension)s: %(shares)s.")
+        % {"dimension": dimension.title, "shares": "; ".join(known)}
+        if known
+        else _("No goal was rated at discharge in the period.")
+    )
+    return Table(
+        slug=f"outcomes-by-{dimension.slug}",
+        title=_("Goals met at discharge by %(dimension)s") % {"dimension": dimension.title},
+        columns=(
+            Column("group", dimension.heading, "text"),
+            Column("goals", _("Goals rated at discharge"), "count"),
+            Column("met", _("Met or exceeded"), "count"),
+            Column("percent_met", _("% met or exceeded"), "percent"),
+        ),
+        rows=tuple(rows),
+        summary=summary,
+        chart=ChartSpec("bar", x="group", series=("percent_met",), y_title=_("% of goals")),
+        notes=_(
+            "Goal attainment scaling goals rated at discharge in the period; met means rated "
+            "at the expected level (0) or better. The locality, tier and programme filters "
+            "apply (a programme keeps its group goals only)."
+        ),
+    )
+
+
+# --- Reach table and the section ---------------------------------------------------------
+
+
+def reach_table(found: Reach, *, team: Team) -> Table:
+    labels = band_labels()
+    has_population = found.population.mid_year is not None
+    rows = []
+    for band in BANDS:
+        in_quintiles = band in QUINTILES
+        with_population = in_quintiles and has_population
+        rows.append(
+            (
+                labels[band],
+                found.supported.get(band, 0),
+                found.counted.get(band, 0) if found.catchment_set else None,
+                found.share_supported(band) if in_quintiles else None,
+                found.population.by_band.get(band, 0) if with_population else None,
+                found.share_population(band) if with_population else None,
+                found.rate(band) if with_population else None,
+            )
+        )
+    return Table(
+        slug="reach-by-quintile",
+        title=_("Children supported by deprivation quintile"),
+        columns=(
+            Column("group", _("Deprivation quintile"), "text"),
+            Column("supported", _("Children supported"), "count"),
+            Column("counted", _("Of whom in the catchment and age band"), "count"),
+            Column("share_supported", _("Share of children supported"), "percent"),
+            Column("population", _("Child population"), "count"),
+            Column("share_population", _("Share of child population"), "percent"),
+            Column("per_thousand", _("Supported per 1,000 children"), "rate"),
+        ),
+        rows=tuple(rows),
+        summary=_reach_sentence(found),
+        chart=ChartSpec(
+            "bar", x="group", series=("share_supported", "share_population"), y_title=_("%")
+        ),
+        notes=_reach_notes(found, team=team),
+    )
+
+
+def _reach_sentence(found: Reach) -> str:
+    total = sum(found.supported.values())
+    if total == 0:
+        return _("No child was supported in the period.")
+    elsewhere = sum(found.supported.get(band, 0) for band in (AMBIGUOUS, OUTSIDE, UNKNOWN))
+    parts = []
+    if not found.catchment_set:
+        parts.append(_("No catchment is set, so there are no rates."))
+    elif found.population.mid_year is None:
+        parts.append(_("No child population is loaded for this catchment, so there are no rates."))
+    share = found.share_supported("1")
+    population_share = found.share_population("1")
+    if share is not None and population_share is not None and found.population.mid_year:
+        parts.append(
+            _(
+                "Children from the most deprived fifth of areas are %(share)s%% of those "
+                "supported and %(population)s%% of the child population."
+            )
+            % {"share": share, "population": population_share}
+        )
+        parts.append(
+            _(
+                "%(most)s per 1,000 children in the most deprived fifth were supported, and "
+                "%(least)s per 1,000 in the least deprived fifth."
+            )
+            % {"most": found.rate("1"), "least": found.rate("5")}
+        )
+    elif share is not None:
+        parts.append(
+            _("Children from the most deprived fifth of areas are %(share)s%% of those supported.")
+            % {"share": share}
+        )
+    parts.append(
+        _(
+            "%(total)s children were supported; %(elsewhere)s of them live in an ambiguous or "
+            "unknown area or outside the index, and are shown separately."
+        )
+        % {"total": total, "elsewhere": elsewhere}
+    )
+    return " ".join(parts)
+
+
+def _reach_notes(found: Reach, *, team: Team) -> str:
+    index = team_index(team)
+    population = (
+        _("Child population: mid-%(year)s estimates for the catchment's areas.")
+        % {"year": found.population.mid_year}
+        if found.population.mid_year
+        else _("No child population is loaded for this catchment.")
+    )
+    return " ".join(
+        (
+            _(
+                "Supported: a child with a group session or a specialist contact attended in "
+                "the period. Quintiles of %(index)s (1 is the most deprived fifth of areas); "
+                "shares and rates count children living in the catchment and in its age band."
+            )
+            % {"index": index.name if index else _("no index loaded for this nation")},
+            population,
+            _(
+                "The date, locality and tier filters apply; a programme filter keeps that "
+                "programme's group sessions. The catchment and age band are set on the report "
+                "settings page (%(url)s)."
+            )
+            % {"url": reverse("reports:edit_report_settings")},
+        )
+    )
 
 
 def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
-    return Section(slug="equity", title=_("Reach and equity"), tables=())
+    found = reach(team, filters)
+    seen, waiting = wait_rows(team, filters, today=today)
+    rated = outcome_rows(team, filters)
+    compared = dimensions(team)
+    tables = (
+        reach_table(found, team=team),
+        *(waits_table(dimension, seen, waiting, team=team) for dimension in compared),
+        *(outcomes_table(dimension, rated) for dimension in compared),
+    )
+    return Section(
+        slug="equity", title=_("Reach and equity"), tables=tables, summary=tables[0].summary
+    )
