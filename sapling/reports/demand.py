@@ -121,7 +121,7 @@ def referrals_by_source(team: Team, filters: Filters) -> Table:
     present = {source for counts in folded.values() for source in counts}
     sources = [source for source in Source if source in present]
     monthly = {month: sum(folded[month].values()) for month in months}
-    busiest = max(months, key=lambda month: monthly[month])
+    busiest = max(months, key=lambda month: monthly[month], default=None)
     return Table(
         slug="referrals-by-month",
         title=_("Referrals received each month, by who referred"),
@@ -148,7 +148,7 @@ def referrals_by_source(team: Team, filters: Filters) -> Table:
             "most": monthly[busiest],
             "month": month_label(busiest),
         }
-        if monthly[busiest]
+        if busiest and monthly[busiest]
         else _("No referrals were received in the period."),
         chart=ChartSpec(
             "bar", x="month", series=tuple(s.value for s in sources), y_title=_("Referrals")

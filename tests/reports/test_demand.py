@@ -213,3 +213,15 @@ def test_the_re_referral_rate_is_over_the_referrals_in_the_period(team: Team) ->
 
     assert (figure.value, figure.size) == (Decimal("25.0"), 4)
     assert [c.slug for c in demand.comparables()] == ["referrals-a-month", "re-referral-rate"]
+
+
+def test_the_section_asks_the_database_the_same_few_questions_however_many_referrals(
+    team: Team, django_assert_num_queries: Any
+) -> None:
+    LocalityFactory.create(team=team)
+    for n in range(12):
+        _child_referred_on(team, dt.date(2026, 3, 1) + dt.timedelta(days=7 * n))
+
+    # One per table (source, tier, locality counts, re-referrals) and the team's localities.
+    with django_assert_num_queries(5):
+        demand.section(team, SPRING, today=TODAY)

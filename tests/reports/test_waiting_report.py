@@ -250,3 +250,15 @@ def test_an_empty_service_has_no_figures_and_says_so(team: Team) -> None:
         "No children were first seen in the period.",
     ]
     assert _by_tier(tables[0]) == {"All tiers": (0, None, None, None)}
+
+
+def test_the_section_asks_the_database_the_same_few_questions_however_long_the_list(
+    team: Team, django_assert_num_queries: Any
+) -> None:
+    _list_now(team)
+    _snapshots(team)
+    _seen_in_spring(team)
+
+    # The list now (for two tables), the snapshots, and the children seen.
+    with django_assert_num_queries(3):
+        waiting_report.section(team, SPRING, today=TODAY)
