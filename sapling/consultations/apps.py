@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
@@ -13,4 +14,14 @@ class ConsultationsConfig(AppConfig):
         from sapling.core.links import register_destination
 
         audit.register()
-        register_destination(PURPOSE, "consultations:book_with_link")
+        register_destination(
+            PURPOSE,
+            "consultations:book_with_link",
+            used=(
+                _("You have already booked with this link"),
+                _(
+                    "Your confirmation email has the time and how to join. Please phone the team "
+                    "if you need to change it."
+                ),
+            ),
+        )

@@ -9,13 +9,21 @@ destinations in AppConfig.ready().
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 # purpose -> URL name of the page that answers links of that purpose.
 DESTINATIONS: dict[str, str] = {}
+# purpose -> (heading, sentence) shown when a single-use link of that purpose is opened
+# again, in the purpose's own words ("We have already received your topic").
+USED_WORDING: dict[str, tuple[str | Promise, str | Promise]] = {}
 
 
-def register_destination(purpose: str, url_name: str) -> None:
+def register_destination(
+    purpose: str, url_name: str, *, used: tuple[str | Promise, str | Promise] | None = None
+) -> None:
     DESTINATIONS[purpose] = url_name
+    if used is not None:
+        USED_WORDING[purpose] = used
 
 
 def session_key(purpose: str) -> str:

@@ -34,7 +34,15 @@ _MAX_TOKEN_LENGTH = 100
 
 
 class LinkError(Exception):
-    """A link cannot be used. Pages show one message per subclass, never the details."""
+    """A link cannot be used. Pages show one message per subclass, never the details.
+
+    ``purpose`` is set once the link was found, so a used link can be answered in its
+    purpose's own words (sapling.core.links.USED_WORDING).
+    """
+
+    def __init__(self, purpose: str = "") -> None:
+        super().__init__(purpose)
+        self.purpose = purpose
 
 
 class LinkNotFound(LinkError):
@@ -102,15 +110,15 @@ def issue_link(
 
 def _refusal(link: SecureLink, now: dt.datetime) -> LinkError | None:
     if link.revoked_at is not None:
-        return LinkRevoked()
+        return LinkRevoked(link.purpose)
     # Defence in depth: a restriction set without update_carer (e.g. in the admin site)
     # still stops the link.
     if link.carer is not None and not link.carer.may_be_contacted:
-        return LinkRevoked()
+        return LinkRevoked(link.purpose)
     if link.single_use and link.used_at is not None:
-        return LinkUsed()
+        return LinkUsed(link.purpose)
     if now >= link.expires_at:
-        return LinkExpired()
+        return LinkExpired(link.purpose)
     return None
 
 
@@ -173,7 +181,7 @@ def consume_link(link: SecureLink, *, now: dt.datetime | None = None) -> SecureL
         link.used_at = now
         return link
     fresh = SecureLink.objects.select_for_update().get(pk=link.pk)
-    raise _refusal(fresh, now) or LinkUsed()
+    raise _refusal(fresh, now) or LinkUsed(fresh.purpose)
 
 
 def revoke_links_for_carer(carer: Carer, reason: str, *, now: dt.datetime | None = None) -> int:

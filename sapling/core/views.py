@@ -19,7 +19,7 @@ from sapling.core.audit import record_view
 from sapling.core.http import TeamRequest
 from sapling.core.models import MessageChannel, MessageStatus, OutboxMessage
 from sapling.core.permissions import has_permission, permission_required
-from sapling.core.tokens import LinkError, resolve_link
+from sapling.core.tokens import LinkError, LinkUsed, resolve_link
 
 
 @require_GET
@@ -147,9 +147,9 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 def link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
     """One plain message per kind of problem; never more (a guesser learns nothing)."""
-    response = render(
-        request, "core/link_problem.jinja", {"problem": type(error).__name__}, status=404
-    )
+    used = links.USED_WORDING.get(error.purpose) if isinstance(error, LinkUsed) else None
+    context = {"problem": type(error).__name__, "used": used}
+    response = render(request, "core/link_problem.jinja", context, status=404)
     return _no_referrer(response)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutcomesConfig(AppConfig):
@@ -12,5 +13,15 @@ class OutcomesConfig(AppConfig):
         from sapling.outcomes import audit
         from sapling.outcomes.administration import PURPOSE
 
-        register_destination(PURPOSE, "outcomes:answer_questionnaire")
+        register_destination(
+            PURPOSE,
+            "outcomes:answer_questionnaire",
+            used=(
+                _("We have already received your answers"),
+                _(
+                    "Thank you: this questionnaire has been answered. Please phone the team if "
+                    "you want to change an answer."
+                ),
+            ),
+        )
         audit.register()

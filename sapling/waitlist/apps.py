@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WaitlistConfig(AppConfig):
@@ -11,4 +12,11 @@ class WaitlistConfig(AppConfig):
         from sapling.core.links import register_destination
         from sapling.waitlist.checkins import PURPOSE
 
-        register_destination(PURPOSE, "waitlist:answer_check_in")
+        register_destination(
+            PURPOSE,
+            "waitlist:answer_check_in",
+            used=(
+                _("We have already received your answer"),
+                _("Thank you: we have your answer. If something changes, please phone the team."),
+            ),
+        )

@@ -86,7 +86,7 @@ def test_a_parent_answers_the_confidence_measure_on_a_phone(
     # Opening the link again says it was already received.
     page.goto(link)
     expect(
-        page.get_by_role("heading", level=1, name="We have already received your answer")
+        page.get_by_role("heading", level=1, name="We have already received your answers")
     ).to_be_visible()
     # A used link is answered with a 404, which the browser's console reports.
     assert all("status of 404" in m for m in browser_errors.messages)

@@ -47,6 +47,10 @@ def test_a_participant_sends_a_topic_once_through_their_link(team, clinician) ->
     again = client.post(reverse("booking:send_topic"), {"kind": "topic", "text": "More"})
     assert "We already have what you sent" in again.content.decode()
     assert TopicSuggestion.objects.count() == 1
+    # Opened again, the link itself says so in a topic's own words.
+    reopened = Client().get(link)
+    assert reopened.status_code == 404
+    assert "We have already received your topic" in reopened.content.decode()
     # The facilitator sees it, grouped, and marks it covered.
     staff = logged_in(clinician)
     url = reverse("runs:session_topics", args=[session.pk])
