@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -34,14 +34,8 @@ from sapling.groups.models import (
     SessionStatus,
 )
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
+from sapling.reports.metrics import months_in, percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """part / whole as a percentage to one decimal place; None (no figure) when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def period_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
@@ -50,15 +44,6 @@ def period_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(filters.date_from, dt.time.min))
     after = filters.date_to + dt.timedelta(days=1)
     return start, timezone.make_aware(dt.datetime.combine(after, dt.time.min))
-
-
-def months_of(filters: Filters) -> list[dt.date]:
-    """The first day of every month the period touches, in order."""
-    months, month = [], filters.date_from.replace(day=1)
-    while month <= filters.date_to:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def _programme_scope(filters: Filters, prefix: str = "") -> Q:
@@ -285,7 +270,9 @@ def attendance_by_month_table(team: Team, filters: Filters) -> Table:
         .annotate(marks=Count("pk"), attended=Count("pk", filter=Q(mark=Mark.ATTENDED)))
         .order_by()
     )
-    months = {month: [0, 0, 0] for month in months_of(filters)}  # sessions, marks, attended
+    months = {
+        month: [0, 0, 0] for month in months_in(filters.date_from, filters.date_to)
+    }  # sessions, marks, attended
     for month in month_of_session.values():
         months[month][0] += 1
     for row in counted:
@@ -413,7 +400,7 @@ def consultations_in_period(team: Team, filters: Filters) -> ConsultationQuerySe
 
 def consultation_months(team: Team, filters: Filters) -> dict[dt.date, MonthCounts]:
     counts = monthly_counts(facts(consultations_in_period(team, filters)), now=timezone.now())
-    by_month = {month: MonthCounts() for month in months_of(filters)}
+    by_month = {month: MonthCounts() for month in months_in(filters.date_from, filters.date_to)}
     by_month.update({month: month_counts for (_team, month), month_counts in counts.items()})
     return by_month
 

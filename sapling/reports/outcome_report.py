@@ -32,7 +32,8 @@ from sapling.outcomes.models import (
 )
 from sapling.outcomes.scoring import gas_t_score
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
-from sapling.reports.group_report import percent, period_bounds
+from sapling.reports.group_report import period_bounds
+from sapling.reports.metrics import percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
 
