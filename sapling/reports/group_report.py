@@ -33,6 +33,7 @@ from sapling.groups.models import (
     Session,
     SessionStatus,
 )
+from sapling.reports.demand import month_label
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
 from sapling.reports.metrics import months_in, percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
@@ -280,7 +281,7 @@ def attendance_by_month_table(team: Team, filters: Filters) -> Table:
         totals[1] += row["marks"]
         totals[2] += row["attended"]
     rows = tuple(
-        (month, sessions, marks, attended, percent(attended, marks))
+        (month_label(month), sessions, marks, attended, percent(attended, marks))
         for month, (sessions, marks, attended) in months.items()
     )
     all_marks = sum(row[2] for row in rows)
@@ -299,7 +300,7 @@ def attendance_by_month_table(team: Team, filters: Filters) -> Table:
         slug="group-attendance-by-month",
         title=_("Group attendance by month"),
         columns=(
-            Column("month", _("Month"), "date"),
+            Column("month", _("Month"), "text"),
             Column("sessions", _("Sessions held")),
             Column("marks", _("Marks recorded")),
             Column("attended", _("Attended")),
@@ -417,7 +418,7 @@ def consultations_table(team: Team, filters: Filters) -> Table:
     months = consultation_months(team, filters)
     rows = tuple(
         (
-            month,
+            month_label(month),
             counts.booked,
             counts.held,
             counts.not_held,
@@ -444,7 +445,7 @@ def consultations_table(team: Team, filters: Filters) -> Table:
         slug="consultations-by-month",
         title=_("Consultations after training by month"),
         columns=(
-            Column("month", _("Month"), "date"),
+            Column("month", _("Month"), "text"),
             Column("booked", _("Booked")),
             Column("held", _("Held")),
             Column("not_held", _("Did not take place")),
