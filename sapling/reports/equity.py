@@ -147,6 +147,9 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 class Population:
     by_band: dict[str, int]
     mid_year: int | None
+    # Ages in the band with no estimates (the shipped file stops at 17): then no rates,
+    # rather than rates over part of the band.
+    missing_ages: tuple[int, ...] = ()
 
     @property
     def in_quintiles(self) -> int:
@@ -163,7 +166,14 @@ def child_population(catchment: Catchment, index: DeprivationIndex | None) -> Po
     mid_year = rows.aggregate(latest=Max("mid_year"))["latest"]
     if mid_year is None:
         return Population({}, None)
-    counts = rows.filter(mid_year=mid_year).values_list("lsoa_code").annotate(n=Sum("count"))
+    rows = rows.filter(mid_year=mid_year)
+    ages = set(rows.order_by().values_list("age", flat=True).distinct())
+    missing = tuple(
+        age for age in range(catchment.age_from, catchment.age_to + 1) if age not in ages
+    )
+    if missing:
+        return Population({}, None, missing)
+    counts = rows.values_list("lsoa_code").annotate(n=Sum("count"))
     quintiles: dict[str, int] = {}
     if index is not None:
         quintiles = dict(
@@ -558,6 +568,14 @@ def _reach_sentence(found: Reach) -> str:
     parts = []
     if not found.catchment_set:
         parts.append(_("No catchment is set, so there are no rates."))
+    elif found.population.missing_ages:
+        parts.append(
+            _(
+                "No child population is loaded for ages %(ages)s in this catchment, so there "
+                "are no rates for the age band."
+            )
+            % {"ages": ", ".join(str(age) for age in found.population.missing_ages)}
+        )
     elif found.population.mid_year is None:
         parts.append(_("No child population is loaded for this catchment, so there are no rates."))
     share = found.share_supported("1")

@@ -58,12 +58,17 @@ def areas(db: None) -> None:
         DeprivationRank.objects.create(
             index=wales, lsoa_code=code, rank=quintile, decile=quintile * 2, quintile=quintile
         )
-    # 200 children aged 0-17 in quintile 1's area, 100 in each of the others (mid-2030);
-    # an older year and 18-year-olds are never counted.
+    # 20 children of each age 0-17 in quintile 1's area (360), 10 of each in the others
+    # (180 each), at mid-2030; an older year and 18-year-olds are never counted.
     for code, quintile in AREAS.items():
-        ChildPopulation.objects.create(
-            lsoa_code=code, mid_year=2030, age=5, count=200 if quintile == 1 else 100, source="t"
-        )
+        for age in range(18):
+            ChildPopulation.objects.create(
+                lsoa_code=code,
+                mid_year=2030,
+                age=age,
+                count=20 if quintile == 1 else 10,
+                source="t",
+            )
         ChildPopulation.objects.create(lsoa_code=code, mid_year=2030, age=18, count=50, source="t")
         ChildPopulation.objects.create(lsoa_code=code, mid_year=2029, age=5, count=999, source="t")
 
@@ -139,14 +144,14 @@ def test_children_supported_per_thousand_and_shares_by_quintile(welsh_team: Team
     assert most["supported"] == 4
     assert most["counted"] == 3
     assert most["share_supported"] == Decimal("75.0")
-    assert most["population"] == 200
+    assert most["population"] == 360
     assert most["share_population"] == Decimal("33.3")
-    assert most["per_thousand"] == Decimal("15.0")
+    assert most["per_thousand"] == Decimal("8.3")
     least = row(table, "5 (least deprived)")
     assert (least["supported"], least["share_supported"], least["per_thousand"]) == (
         1,
         Decimal("25.0"),
-        Decimal("10.0"),
+        Decimal("5.6"),
     )
     assert row(table, "2")["supported"] == 0
     assert row(table, "3")["supported"] == 0
@@ -245,10 +250,23 @@ def test_catchment_lsoas_and_the_age_band_set_who_is_counted(welsh_team: Team) -
 
     most = row(table, "1 (most deprived)")
     assert (most["supported"], most["counted"]) == (3, 2)
-    assert most["population"] == 200  # aged 5; the 18-year-olds are outside the band
-    assert most["per_thousand"] == Decimal("10.0")
+    assert most["population"] == 120  # 20 at each age from 0 to 5
+    assert most["per_thousand"] == Decimal("16.7")
     assert (row(table, "2")["supported"], row(table, "2")["counted"]) == (1, 0)
     assert row(table, "2")["population"] == 0
+
+
+def test_an_age_band_beyond_the_population_loaded_has_no_rates(welsh_team: Team) -> None:
+    settings = ReportSettings.for_team(welsh_team)
+    settings.population_age_to = 20  # estimates are loaded for ages 0 to 18 only
+    settings.save()
+    attends_group(living_in(welsh_team, 1), dt.date(2026, 3, 2))
+
+    table = reach_table(welsh_team)
+
+    assert row(table, "1 (most deprived)")["counted"] == 1
+    assert table.column_values("per_thousand") == [None] * 8
+    assert "No child population is loaded for ages 19, 20 in this catchment" in table.summary
 
 
 def test_filters_narrow_who_is_supported(welsh_team: Team) -> None:
