@@ -73,11 +73,12 @@ class Estimate:
         return self.value - self.cost
 
     @property
-    def per_pound(self) -> Decimal | None:
-        """Value per £1 of cost; no figure when nothing was delivered."""
+    def per_hundred(self) -> Decimal | None:
+        """Value for each £100 of cost (a whole-pound figure reads better than £1.15 per
+        £1); no figure when nothing was delivered."""
         if not self.cost:
             return None
-        return (self.value / self.cost).quantize(PENCE, ROUND_HALF_UP)
+        return (self.value * 100 / self.cost).quantize(Decimal("1"), ROUND_HALF_UP)
 
 
 def estimate(team: Team, filters: Filters) -> Estimate:
@@ -128,15 +129,15 @@ def roi_table(team: Team, filters: Filters) -> Table:
         *value_rows,
         (_("Value"), _("Total value"), None, None, found.value),
         (_("Estimate"), _("Net value (value minus cost)"), None, None, found.net),
-        (_("Estimate"), _("Value for each £1 spent"), None, None, found.per_pound),
+        (_("Estimate"), _("Value for each £100 spent"), None, None, found.per_hundred),
     )
     summary = (
         _(
             "Estimate: delivering the service cost about £%(cost)s and returned about "
-            "£%(value)s of value (£%(per_pound)s for each £1), on the assumptions shown."
+            "£%(value)s of value (£%(per_hundred)s for each £100), on the assumptions shown."
         )
-        % {"cost": f"{found.cost:,}", "value": f"{found.value:,}", "per_pound": found.per_pound}
-        if found.per_pound is not None
+        % {"cost": f"{found.cost:,}", "value": f"{found.value:,}", "per_hundred": found.per_hundred}
+        if found.per_hundred is not None
         else _("Estimate: nothing priced was delivered in the period, so there is no figure.")
     )
     return Table(

@@ -111,7 +111,7 @@ def test_the_estimate_multiplies_each_figure_by_the_leads_assumption(
     assert amounts["GAS goals achieved (rated 0 or better)"] == (2, Decimal("10"), Decimal("20.00"))
     assert amounts["Total value"][2] == Decimal("1220.00")
     assert amounts["Net value (value minus cost)"][2] == Decimal("719.00")
-    assert amounts["Value for each £1 spent"][2] == Decimal("2.44")
+    assert amounts["Value for each £100 spent"][2] == Decimal("244")
     assert table.summary.startswith("Estimate: delivering the service cost about £501.00")
 
 
@@ -128,7 +128,7 @@ def test_it_is_labelled_an_estimate_with_a_link_to_change_the_assumptions(team: 
 def test_nothing_delivered_is_no_figure_not_a_ratio_of_zero(team: Team) -> None:
     table = roi.roi_table(team, SPRING)
 
-    assert _amounts(table)["Value for each £1 spent"][2] is None
+    assert _amounts(table)["Value for each £100 spent"][2] is None
     assert _amounts(table)["Total cost"][2] == Decimal("0.00")
     assert "no figure" in table.summary
 
