@@ -128,14 +128,18 @@ def _row(comparison: Comparison) -> tuple[object, ...]:
 
 
 def _sentence(comparison: Comparison) -> str:
-    def shown(figure: PeriodFigure) -> str:
-        return _("no figure") if figure.value is None else f"{figure.value}"
+    unit = comparison.comparable.unit
 
-    return _("%(figure)s: %(before)s before (%(b)s), %(after)s after (%(a)s)") % {
+    def shown(figure: PeriodFigure) -> str:
+        if figure.value is None:
+            return _("no figure")
+        return f"{figure.value}%" if unit == "%" else f"{figure.value} {unit}"
+
+    return _("%(figure)s: %(before)s before and %(after)s after (groups of %(b)s and %(a)s)") % {
         "figure": comparison.comparable.label,
         "before": shown(comparison.before),
-        "b": comparison.before.size,
         "after": shown(comparison.after),
+        "b": comparison.before.size,
         "a": comparison.after.size,
     }
 
@@ -154,7 +158,7 @@ def comparison_table(
         title=_("Before and after the service change"),
         columns=_columns(span),
         rows=tuple(_row(comparison) for comparison in comparisons),
-        summary=" ".join([heading, "; ".join(_sentence(c) for c in comparisons) + "."]),
+        summary=" ".join([heading, *(_sentence(c) + "." for c in comparisons)]),
         notes=_(
             "Each window is up to twelve months, the same length both sides, shortened when "
             "the change is less than a year ago or the records start less than a year before "

@@ -164,7 +164,7 @@ def test_each_figure_is_shown_before_and_after_with_its_change_and_group_sizes(
     assert table.columns[3].label == "After (1 Jan 2026 to 30 Jun 2026)"
     assert table.summary == (
         "Compared over 181 days either side of 1 January 2026 (Tiered triage). "
-        "A fixed figure: 40 before (10), 30 after (12)."
+        "A fixed figure: 40 weeks before and 30 weeks after (groups of 10 and 12)."
     )
     assert "date range does not move the windows" in table.notes
 
