@@ -25,7 +25,7 @@ from sapling.reports.metrics import (
     Target,
     WaitFigures,
     days_from_weeks,
-    figures_by,
+    group_days_counts,
     wait_figures,
     waited_at_least,
 )
@@ -70,14 +70,21 @@ def seen_days(team: Team, filters: Filters) -> TierDays:
     return [(tier, (stop - start).days, n) for tier, start, stop, n in rows]
 
 
+def days_by_tier(rows: TierDays) -> dict[str, Counter[int]]:
+    """{tier: {days: n}} in the tiers' order, then all tiers together under ALL."""
+    grouped = group_days_counts(rows)
+    tiers = sorted(grouped, key=lambda tier: TIER_ORDER.get(tier, 99))
+    everyone: Counter[int] = Counter()
+    for counts in grouped.values():
+        everyone.update(counts)
+    return {**{tier: grouped[tier] for tier in tiers}, ALL: everyone}
+
+
 def per_tier(rows: TierDays, target: Target) -> dict[str, WaitFigures]:
     """Figures per tier in the tiers' order, then for all tiers together under ALL."""
-    figures = figures_by(rows, target=target, sort_key=lambda tier: TIER_ORDER.get(tier, 99))
-    everyone: Counter[int] = Counter()
-    for _tier, days, n in rows:
-        everyone[days] += n
-    figures[ALL] = wait_figures(everyone, target=target)
-    return figures
+    return {
+        tier: wait_figures(counts, target=target) for tier, counts in days_by_tier(rows).items()
+    }
 
 
 def tier_label(tier: str) -> str:
@@ -249,13 +256,8 @@ def _over_time_summary(weeks: dict[dt.date, dict[str, WaitFigures]]) -> str:
 
 def longest_waits(rows: TierDays, team: Team, filters: Filters) -> Table:
     target = team.target_weeks
-    tiers = sorted({tier for tier, _d, _n in rows}, key=lambda tier: TIER_ORDER.get(tier, 99))
     table_rows = []
-    for tier in [*tiers, ALL]:
-        days: Counter[int] = Counter()
-        for row_tier, row_days, n in rows:
-            if tier in (ALL, row_tier):
-                days[row_days] += n
+    for tier, days in days_by_tier(rows).items():
         figures = wait_figures(days, target=target_of(team))
         table_rows.append(
             (
@@ -361,10 +363,7 @@ def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
 
 
 def _seen_figures(team: Team, filters: Filters) -> WaitFigures:
-    everyone: Counter[int] = Counter()
-    for _tier, days, n in seen_days(team, filters):
-        everyone[days] += n
-    return wait_figures(everyone, target=target_of(team))
+    return per_tier(seen_days(team, filters), target_of(team))[ALL]
 
 
 def median_weeks_at_first_intervention(team: Team, filters: Filters) -> PeriodFigure:
