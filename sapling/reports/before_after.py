@@ -46,7 +46,7 @@ class Windows:
 
 def windows(change: dt.date, *, today: dt.date, first_data: dt.date | None) -> Windows | None:
     """Up to twelve months each side of `change`, equal, within the data; None when one
-    side would be empty (a change today or later, or no data before it)."""
+    side would be empty (a change after today, or no records before it)."""
     twelve_months = (
         change - Filters.last_twelve_months(change - dt.timedelta(days=1)).date_from
     ).days

@@ -107,8 +107,8 @@ def fold_by_month(
     return folded
 
 
-# Notes every demand table shares.
 def _programme_note(filters: Filters) -> str:
+    """Said under every demand table when the dashboard is filtered to a programme."""
     if filters.programme_id is None:
         return ""
     return " " + _("The programme filter does not apply: a referral is not to a programme.")
