@@ -76,8 +76,11 @@ def _chart(table: Table) -> dict[str, Any]:
             drawn["high"] = [_plotted(v) for v in table.column_values(high)]
         return drawn
 
+    kinds = {column.key: column.kind for column in table.columns}
     return {
         "kind": spec.kind,
+        # Counts of several kinds (referrals by source) add up, so their bars stack.
+        "stacked": len(spec.series) > 2 and all(kinds[key] == "count" for key in spec.series),
         "x": x,
         "x_title": labels[spec.x],
         "y_title": spec.y_title,
@@ -96,11 +99,12 @@ def chart_data(sections: list[Section]) -> dict[str, Any]:
 
 
 def at_a_glance(sections: list[Section]) -> list[dict[str, Any]]:
-    """Each section's headline sentence, as rows of the NHS.UK summary list."""
+    """Each section's headline: the summary of its first table, which the sections put
+    first because it is their main figure, as rows of the NHS.UK summary list."""
     return [
-        {"key": {"text": section.title}, "value": {"text": section.summary}}
+        {"key": {"text": section.title}, "value": {"text": section.tables[0].summary}}
         for section in sections
-        if section.summary
+        if section.tables and section.tables[0].summary
     ]
 
 

@@ -73,7 +73,15 @@ def test_the_lead_sees_every_section_for_the_last_twelve_months(lead: User, team
     today = timezone.localdate()
     assert f"to {today:%-d %B %Y}" in html
     assert "4 referrals in the period." in html  # the one 400 days ago is outside
-    assert "Demand: 4 referrals in the period." in html  # the glance panel
+    assert "Demand: 4 referrals in the period." in html  # the section's own summary
+    # At a glance: each section's first table's summary; none for a section without tables.
+    glance = html[html.index("At a glance") : html.index("report-contents-heading")]
+    keys = re.findall(r'summary-list__key[^"]*"\s*>\s*(.*?)\s*</dt>', glance)
+    values = re.findall(r'summary-list__value[^"]*"\s*>\s*(.*?)\s*</dd>', glance)
+    assert list(zip(keys, values, strict=True)) == [
+        ("Demand", "4 referrals in the period."),
+        ("Waiting", "The median wait rose from 6.5 to 7.0 weeks."),
+    ]
     assert 'id="section-demand-heading">Demand' in html
     assert "Training and groups" in html and "No figures in this section yet." in html
     assert "Counted by the date each referral was received." in html
@@ -87,6 +95,7 @@ def test_each_chart_has_its_data_a_text_summary_and_a_table(lead: User, team: Te
     charts = _chart_data(html)
     assert charts["median-wait"] == {
         "kind": "line",
+        "stacked": False,
         "x": ["2026-01-05", "2026-01-12", "2026-01-19"],
         "x_title": "Week",
         "y_title": "",

@@ -42,32 +42,52 @@
     return out;
   }
 
+  // Many categories or long names (ethnicities, programmes) read better as horizontal
+  // bars, with the names down the side instead of slanted along the bottom.
+  function horizontal(chart) {
+    var categories = chart.x.length > 0 && typeof chart.x[0] === "string" &&
+      !/^\d{4}-\d{2}(-\d{2})?$/.test(chart.x[0]);
+    return chart.kind === "bar" && categories &&
+      chart.x.some(function (x) { return String(x).length > 16; });
+  }
+
   function barTraces(chart) {
+    var across = horizontal(chart);
     return chart.series.map(function (series, index) {
       var colour = COLOURS[index % COLOURS.length];
       return {
-        type: "bar", x: chart.x, y: series.y, name: series.name,
+        type: "bar", name: series.name,
+        x: across ? series.y : chart.x, y: across ? chart.x : series.y,
+        orientation: across ? "h" : "v",
         marker: {
           color: colour,
           line: { color: "#212b32", width: 1 },
-          pattern: { shape: PATTERNS[index % PATTERNS.length], fgcolor: "#ffffff", size: 8, solidity: 0.3 },
+          pattern: {
+            shape: PATTERNS[index % PATTERNS.length], fillmode: "replace",
+            bgcolor: colour, fgcolor: "#ffffff", size: 8, solidity: 0.35,
+          },
         },
       };
     });
   }
 
   function layout(chart) {
-    var many = chart.x.length > 8 || chart.x.some(function (x) { return String(x).length > 14; });
+    var across = horizontal(chart);
+    var slanted = !across && (chart.x.length > 8 || chart.x.some(function (x) { return String(x).length > 12; }));
+    var categoryAxis = { title: { text: chart.x_title }, automargin: true, tickangle: slanted ? -35 : 0 };
+    var valueAxis = { title: { text: chart.y_title }, rangemode: "tozero", automargin: true };
+    var bars = across ? chart.x.length * Math.max(chart.series.length, 1) : 0;
     return {
-      height: 380,
+      height: across ? Math.max(380, 120 + bars * 18) : 380,
       margin: { l: 64, r: 20, t: 40, b: 60 },
       font: { family: "Arial, sans-serif", size: 14, color: "#212b32" },
-      xaxis: { title: { text: chart.x_title }, automargin: true, tickangle: many ? -35 : 0 },
-      yaxis: { title: { text: chart.y_title }, rangemode: "tozero", automargin: true },
+      xaxis: across ? valueAxis : categoryAxis,
+      yaxis: across ? Object.assign(categoryAxis, { autorange: "reversed", tickangle: 0 }) : valueAxis,
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
       showlegend: chart.series.length > 1,
-      barmode: "group",
-      hovermode: "x unified",
+      // Counts of many kinds (referrals by source) stack to their total; measures side by side.
+      barmode: chart.stacked ? "stack" : "group",
+      hovermode: across ? "y unified" : "x unified",
     };
   }
 
