@@ -199,10 +199,12 @@ def _instants(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
 
 
 def supported_children(team: Team, filters: Filters) -> QuerySet[Child, Child]:
-    """Children with a group session or a specialist contact attended in the period.
+    """Children with a group session or a specialist contact attended in the period, or
+    whose wait ended in it (their first such attendance, which history imported without
+    registers records only as the clock stop).
 
-    The tier filter keeps group sessions of that tier's programmes (specialist: contacts
-    only); a programme filter keeps that programme's sessions and drops contacts.
+    The tier filter keeps group sessions of that tier's programmes and waits of that tier
+    (specialist: contacts too); a programme filter keeps only that programme's sessions.
     """
     start, end = _instants(filters)
     sessions = Attendance.objects.filter(
@@ -222,6 +224,13 @@ def supported_children(team: Team, filters: Filters) -> QuerySet[Child, Child]:
             team=team, outcome=ContactOutcome.ATTENDED, starts_at__gte=start, starts_at__lt=end
         )
         reached |= Q(pk__in=contacts.values("episode__child"))
+    if filters.programme_id is None:
+        stops = WaitlistEntry.objects.for_team(team).filter(
+            clock_stopped_on__range=(filters.date_from, filters.date_to)
+        )
+        if filters.tier is not None:
+            stops = stops.filter(tier=filters.tier)
+        reached |= Q(pk__in=stops.values("child"))
     children = Child.objects.for_team(team).filter(reached)
     if filters.locality_id is not None:
         children = children.filter(locality_id=filters.locality_id)
@@ -234,6 +243,7 @@ class Reach:
     counted: dict[str, int]  # of whom living in the catchment and in the age band
     population: Population
     catchment_set: bool
+    index: DeprivationIndex | None  # the one index the bands come from
 
     @property
     def counted_in_quintiles(self) -> int:
@@ -266,9 +276,8 @@ def reach(team: Team, filters: Filters) -> Reach:
         band = band_of(*(row[name] for name in AREA_FIELDS), within=within)
         supported[band] += row["n"]
         counted_by_band[band] += row["n_counted"] if catchment.is_set else row["n"]
-    return Reach(
-        dict(supported), dict(counted_by_band), child_population(catchment, index), catchment.is_set
-    )
+    population = child_population(catchment, index)
+    return Reach(dict(supported), dict(counted_by_band), population, catchment.is_set, index)
 
 
 # --- Groups of children: the dimensions compared -----------------------------------------
@@ -279,65 +288,80 @@ class Dimension:
     slug: str  # "quintile", "ethnicity", ...
     title: str
     heading: str  # the first column's label
-    label: Callable[[Mapping[str, Any]], tuple[Any, str]]  # a row's (sort key, label)
+    fields: tuple[str, ...]  # the child's fields it reads
+    label: Callable[..., tuple[Any, str]]  # those fields' values -> (sort key, label)
 
 
-def dimensions(team: Team) -> tuple[Dimension, ...]:
-    index = team_index(team)
+def dimensions(index: DeprivationIndex | None) -> tuple[Dimension, ...]:
     within = index.key if index else ""
     labels = band_labels()
 
-    def by_band(row: Mapping[str, Any]) -> tuple[Any, str]:
-        band = band_of(*(row[f] for f in AREA_FIELDS), within=within)
+    def by_band(status: str, index_key: str, quintile: int | None) -> tuple[Any, str]:
+        band = band_of(status, index_key, quintile, within=within)
         return BANDS.index(band), labels[band]
 
-    def by_ethnicity(row: Mapping[str, Any]) -> tuple[Any, str]:
-        code = row["ethnicity_code"]
+    def by_ethnicity(system: str, code: str) -> tuple[Any, str]:
         if not code:
             return (2, ""), _("Not recorded")
-        described = ethnicity.describe(row["ethnicity_system"], code)
+        described = ethnicity.describe(system, code)
         return (1 if code in ("Z", "99") else 0, described), described
 
-    def yes_no(yes: str, no: str, unknown: str, field: str) -> Callable[..., tuple[Any, str]]:
-        words = {YesNoUnknown.YES: yes, YesNoUnknown.NO: no}
+    def yes_no(yes: str, no: str, unknown: str) -> Callable[[str], tuple[Any, str]]:
+        words: dict[str, str] = {YesNoUnknown.YES.value: yes, YesNoUnknown.NO.value: no}
 
-        def label(row: Mapping[str, Any]) -> tuple[Any, str]:
-            value = row[field]
+        def label(value: str) -> tuple[Any, str]:
             return (list(words).index(value) if value in words else 2), words.get(value, unknown)
 
         return label
 
     return (
-        Dimension("quintile", _("deprivation quintile"), _("Deprivation quintile"), by_band),
-        Dimension("ethnicity", _("ethnicity"), _("Ethnicity"), by_ethnicity),
+        Dimension(
+            "quintile", _("deprivation quintile"), _("Deprivation quintile"), AREA_FIELDS, by_band
+        ),
+        Dimension(
+            "ethnicity",
+            _("ethnicity"),
+            _("Ethnicity"),
+            ("ethnicity_system", "ethnicity_code"),
+            by_ethnicity,
+        ),
         Dimension(
             "aln",
             _("additional learning needs"),
             _("Additional learning needs"),
-            yes_no(_("ALN"), _("No ALN"), _("Not known"), "additional_learning_needs"),
+            ("additional_learning_needs",),
+            yes_no(_("ALN"), _("No ALN"), _("Not known")),
         ),
         Dimension(
             "care-experienced",
             _("care experience"),
             _("Care experience"),
-            yes_no(
-                _("Care-experienced"), _("Not care-experienced"), _("Not known"), "care_experienced"
-            ),
+            ("care_experienced",),
+            yes_no(_("Care-experienced"), _("Not care-experienced"), _("Not known")),
         ),
     )
 
 
-def fold(
+def labelled(
     rows: Iterable[Mapping[str, Any]], dimension: Dimension, key: str
-) -> dict[str, Counter[Any]]:
-    """{group label: {row[key]: children}}, groups in the dimension's order."""
-    grouped: defaultdict[str, Counter[Any]] = defaultdict(Counter)
-    order: dict[str, Any] = {}
+) -> dict[str, tuple[Any, Counter[Any]]]:
+    """{group label: (sort key, {row[key]: n})}: rows added up by the dimension's fields,
+    then each distinct set of values labelled once (labels are not cheap; rows are many)."""
+    grouped: defaultdict[tuple[Any, ...], Counter[Any]] = defaultdict(Counter)
     for row in rows:
-        sort_key, label = dimension.label(row)
-        order[label] = sort_key
-        grouped[label][row[key]] += row["n"]
-    return {label: grouped[label] for label in sorted(grouped, key=lambda k: order[k])}
+        grouped[tuple(row[name] for name in dimension.fields)][row[key]] += row["n"]
+    found: dict[str, tuple[Any, Counter[Any]]] = {}
+    for values, counts in grouped.items():
+        sort_key, label = dimension.label(*values)
+        if label in found:
+            found[label][1].update(counts)
+        else:
+            found[label] = (sort_key, counts)
+    return found
+
+
+def in_order(groups: dict[str, tuple[Any, Counter[Any]]]) -> list[str]:
+    return sorted(groups, key=lambda label: groups[label][0])
 
 
 # --- Waits -------------------------------------------------------------------------------
@@ -376,14 +400,13 @@ def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Any
 
 def waits_table(dimension: Dimension, seen: list[Any], waiting: list[Any], *, team: Team) -> Table:
     target = Target(weeks=team.target_weeks, share=team.target_share)
-    seen_groups = fold(seen, dimension, "days")
-    waiting_groups = fold(waiting, dimension, "days")
-    # Every group seen or waiting, in the dimension's order (fold keeps it within each).
-    labels = list(fold([*seen, *waiting], dimension, "days"))
+    seen_groups = labelled(seen, dimension, "days")
+    waiting_groups = labelled(waiting, dimension, "days")
+    nothing: tuple[Any, Counter[Any]] = (None, Counter())
     rows = []
-    for label in labels:
-        stopped = wait_figures(seen_groups.get(label, Counter()), target=target)
-        now = wait_figures(waiting_groups.get(label, Counter()), target=target)
+    for label in in_order(waiting_groups | seen_groups):
+        stopped = wait_figures(seen_groups.get(label, nothing)[1], target=target)
+        now = wait_figures(waiting_groups.get(label, nothing)[1], target=target)
         rows.append(
             (
                 label,
@@ -488,7 +511,9 @@ def outcomes_table(dimension: Dimension, rated: list[dict[str, Any]]) -> Table:
         for state, n in (("met", row["met"]), ("not_met", row["goals"] - row["met"]))
     ]
     rows = []
-    for label, counts in fold(as_counts, dimension, "state").items():
+    groups = labelled(as_counts, dimension, "state")
+    for label in in_order(groups):
+        counts = groups[label][1]
         goals = counts["met"] + counts["not_met"]
         rows.append((label, goals, counts["met"], percent(counts["met"], goals)))
     known = [f"{row[0]}: {row[3]}%" for row in rows if row[3] is not None]
@@ -521,7 +546,7 @@ def outcomes_table(dimension: Dimension, rated: list[dict[str, Any]]) -> Table:
 # --- Reach table and the section ---------------------------------------------------------
 
 
-def reach_table(found: Reach, *, team: Team) -> Table:
+def reach_table(found: Reach) -> Table:
     labels = band_labels()
     has_population = found.population.mid_year is not None
     rows = []
@@ -556,7 +581,7 @@ def reach_table(found: Reach, *, team: Team) -> Table:
         chart=ChartSpec(
             "bar", x="group", series=("share_supported", "share_population"), y_title=_("%")
         ),
-        notes=_reach_notes(found, team=team),
+        notes=_reach_notes(found),
     )
 
 
@@ -610,8 +635,8 @@ def _reach_sentence(found: Reach) -> str:
     return " ".join(parts)
 
 
-def _reach_notes(found: Reach, *, team: Team) -> str:
-    index = team_index(team)
+def _reach_notes(found: Reach) -> str:
+    index = found.index
     population = (
         _("Child population: mid-%(year)s estimates for the catchment's areas.")
         % {"year": found.population.mid_year}
@@ -622,8 +647,9 @@ def _reach_notes(found: Reach, *, team: Team) -> str:
         (
             _(
                 "Supported: a child with a group session or a specialist contact attended in "
-                "the period. Quintiles of %(index)s (1 is the most deprived fifth of areas); "
-                "shares and rates count children living in the catchment and in its age band."
+                "the period, or whose wait ended in it. Quintiles of %(index)s (1 is the most "
+                "deprived fifth of areas); shares and rates count children living in the "
+                "catchment and in its age band."
             )
             % {"index": index.name if index else _("no index loaded for this nation")},
             population,
@@ -641,9 +667,9 @@ def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
     found = reach(team, filters)
     seen, waiting = wait_rows(team, filters, today=today)
     rated = outcome_rows(team, filters)
-    compared = dimensions(team)
+    compared = dimensions(found.index)
     tables = (
-        reach_table(found, team=team),
+        reach_table(found),
         *(waits_table(dimension, seen, waiting, team=team) for dimension in compared),
         *(outcomes_table(dimension, rated) for dimension in compared),
     )

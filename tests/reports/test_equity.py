@@ -25,6 +25,7 @@ from tests.factories import ChildFactory, LocalityFactory, TeamFactory
 from tests.groups.factories import (
     AttendanceFactory,
     EnrolmentFactory,
+    ProgrammeFactory,
     RunFactory,
     SessionFactory,
 )
@@ -117,7 +118,7 @@ def row(table: Table, label: str) -> dict[str, Any]:
 
 
 def reach_table(team: Team, filters: Filters = PERIOD) -> Table:
-    return equity.reach_table(equity.reach(team, filters), team=team)
+    return equity.reach_table(equity.reach(team, filters))
 
 
 # --- Reach ---------------------------------------------------------------------------------
@@ -291,6 +292,21 @@ def test_filters_narrow_who_is_supported(welsh_team: Team) -> None:
     assert supported(locality_id=north.pk, tier="specialist") == 1
 
 
+def test_a_wait_ended_in_the_period_counts_as_supported(welsh_team: Team) -> None:
+    # History brought in without registers: the clock stop is the only sign of support.
+    waited(living_in(welsh_team, 2), started=dt.date(2026, 1, 5), stopped=dt.date(2026, 2, 2))
+    waited(living_in(welsh_team, 2), started=dt.date(2025, 1, 5), stopped=dt.date(2025, 2, 2))
+
+    def supported(**narrowed: Any) -> int:
+        filters = Filters(PERIOD.date_from, PERIOD.date_to, **narrowed)
+        return int(row(reach_table(welsh_team, filters), "2")["supported"])
+
+    assert supported() == 1
+    assert supported(tier="targeted") == 1
+    assert supported(tier="specialist") == 0
+    assert supported(programme_id=ProgrammeFactory.create(team=welsh_team).pk) == 0
+
+
 # --- Waits ---------------------------------------------------------------------------------
 
 
@@ -438,3 +454,17 @@ def test_the_section_has_its_tables_in_a_stable_order(welsh_team: Team) -> None:
     ]
     assert section.tables[0].summary == "No child was supported in the period."
     assert "/reports/settings/" in section.tables[0].notes
+
+
+def test_the_section_asks_the_same_few_queries_however_many_children(
+    welsh_team: Team, django_assert_max_num_queries: Any
+) -> None:
+    day = dt.date(2026, 3, 2)
+    for quintile in (1, 2, 3, 4, 5, 1, 2):
+        child = living_in(welsh_team, quintile)
+        attends_group(child, day)
+        waited(child, started=day - dt.timedelta(weeks=3), stopped=day)
+        rated(child, 1, on=day)
+
+    with django_assert_max_num_queries(10):
+        equity.section(welsh_team, PERIOD, today=TODAY)
