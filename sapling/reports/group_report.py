@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -92,14 +93,16 @@ class ProgrammeFigures:
         self.figures.add(other.figures)
 
 
-def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
-    """Figures per programme id for the runs in the period, in four queries."""
-    runs = runs_in_period(team, filters)
-    run_rows = list(
-        runs.values_list(
-            "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
-        ).order_by("programme__name", "pk")
-    )
+@dataclass
+class Registers:
+    """The runs' sessions held (in date order), marks and places, read in three queries."""
+
+    held: dict[int, list[int]]  # run id -> session ids
+    marks: dict[int, dict[int, str]]  # enrolment id -> session id -> mark
+    places: dict[int, list[Enrolment]]  # run id -> enrolments, reserve places left out
+
+
+def read_registers(runs: QuerySet[Run]) -> Registers:
     run_ids = runs.values("pk")
     sessions: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
     for session_id, run_id, starts_at in (
@@ -115,51 +118,64 @@ def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigure
         .values_list("enrolment_id", "session_id", "mark")
     ):
         marks[enrolment_id][session_id] = mark
-    enrolments: dict[int, list[Enrolment]] = defaultdict(list)
+    places: dict[int, list[Enrolment]] = defaultdict(list)
     for enrolment in (
         Enrolment.objects.filter(run__in=run_ids)
         .exclude(status=EnrolmentStatus.RESERVE)
         .only("pk", "run_id", "status", "enrolled_at")
     ):
-        enrolments[enrolment.run_id].append(enrolment)
+        places[enrolment.run_id].append(enrolment)
+    held = {run_id: [pk for _starts, pk in sorted(found)] for run_id, found in sessions.items()}
+    return Registers(defaultdict(list, held), marks, places)
 
+
+def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
+    """Figures per programme id for the runs in the period, in four queries."""
+    runs = runs_in_period(team, filters)
+    registers = read_registers(runs)
     by_programme: dict[int, ProgrammeFigures] = {}
-    for run_id, programme_id, name, tier, capacity, status in run_rows:
+    for run_id, programme_id, name, tier, capacity, status in runs.values_list(
+        "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
+    ).order_by("programme__name", "pk"):
         programme = by_programme.setdefault(programme_id, ProgrammeFigures(name, tier))
-        held = [session_id for _starts, session_id in sorted(sessions[run_id])]
-        run_enrolments = enrolments[run_id]
         programme.runs += 1
         programme.places_offered += capacity
-        programme.places_taken += sum(e.status == EnrolmentStatus.ENROLLED for e in run_enrolments)
-        for enrolment in run_enrolments:
-            their_marks = [marks[enrolment.pk].get(session_id, "") for session_id in held]
-            programme.figures.marks += sum(bool(mark) for mark in their_marks)
-            programme.figures.attended += their_marks.count(Mark.ATTENDED)
-            programme.places_attended += Mark.ATTENDED in their_marks
-        programme.figures.finished_runs += status == RunStatus.FINISHED
-        for enrolment in counted_enrolments(status, run_enrolments):
-            pattern = _pattern(held, marks[enrolment.pk], enrolment)
-            programme.figures.counted += 1
-            programme.figures.started += Mark.ATTENDED in pattern.marks
-            programme.figures.completed += completed(pattern)
-            programme.figures.dropped_out += dropped_out(pattern)
+        _add_run(programme, status, registers, run_id)
     return by_programme
 
 
-def _pattern(held: list[int], marks: dict[int, str], enrolment: Enrolment) -> Pattern:
-    # As attendance.pattern_for builds it (sessions held in date order, "" for no mark),
-    # from marks already read rather than two queries per enrolment.
-    return Pattern(
-        marks=[marks.get(session_id, "") for session_id in held],
-        withdrew=enrolment.status == EnrolmentStatus.WITHDRAWN,
-    )
+def _add_run(programme: ProgrammeFigures, status: str, registers: Registers, run_id: int) -> None:
+    """Add one run's places, marks, completion and dropout to its programme's figures."""
+    figures, held, places = programme.figures, registers.held[run_id], registers.places[run_id]
+    programme.places_taken += sum(e.status == EnrolmentStatus.ENROLLED for e in places)
+    for enrolment in places:
+        marks = [registers.marks[enrolment.pk].get(session_id, "") for session_id in held]
+        figures.marks += sum(bool(mark) for mark in marks)
+        figures.attended += marks.count(Mark.ATTENDED)
+        programme.places_attended += Mark.ATTENDED in marks
+    figures.finished_runs += status == RunStatus.FINISHED
+    for enrolment in counted_enrolments(status, places):
+        # As attendance.pattern_for builds it (sessions held in date order, "" for no
+        # mark), from the marks already read rather than two queries per enrolment.
+        pattern = Pattern(
+            marks=[registers.marks[enrolment.pk].get(session_id, "") for session_id in held],
+            withdrew=enrolment.status == EnrolmentStatus.WITHDRAWN,
+        )
+        figures.counted += 1
+        figures.started += Mark.ATTENDED in pattern.marks
+        figures.completed += completed(pattern)
+        figures.dropped_out += dropped_out(pattern)
+
+
+def all_programmes(by_programme: Iterable[ProgrammeFigures]) -> ProgrammeFigures:
+    total = ProgrammeFigures(_("All programmes"), "")
+    for programme in by_programme:
+        total.add(programme)
+    return total
 
 
 def total_figures(team: Team, filters: Filters) -> ProgrammeFigures:
-    total = ProgrammeFigures(_("All programmes"), "")
-    for programme in programme_figures(team, filters).values():
-        total.add(programme)
-    return total
+    return all_programmes(programme_figures(team, filters).values())
 
 
 def _not_locality() -> str:
@@ -175,9 +191,7 @@ def _tier_label(tier: str) -> str:
 
 def programmes_table(team: Team, filters: Filters) -> Table:
     by_programme = programme_figures(team, filters)
-    total = ProgrammeFigures(_("All programmes"), "")
-    for programme in by_programme.values():
-        total.add(programme)
+    total = all_programmes(by_programme.values())
     rows = tuple(
         (
             row.name,
