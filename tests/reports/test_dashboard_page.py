@@ -75,7 +75,7 @@ def test_the_lead_sees_every_section_for_the_last_twelve_months(lead: User, team
     assert "4 referrals in the period." in html  # the one 400 days ago is outside
     assert "Demand: 4 referrals in the period." in html  # the section's own summary
     # At a glance: each section's first table's summary; none for a section without tables.
-    glance = html[html.index("At a glance") : html.index("report-contents-heading")]
+    glance = html[html.index("At a glance") : html.index("Filter the figures")]
     keys = re.findall(r'summary-list__key[^"]*"\s*>\s*(.*?)\s*</dt>', glance)
     values = re.findall(r'summary-list__value[^"]*"\s*>\s*(.*?)\s*</dd>', glance)
     assert list(zip(keys, values, strict=True)) == [
@@ -226,7 +226,8 @@ def test_a_quarters_report_shows_that_quarter_with_tables_not_charts(
     assert f"{in_quarter} referrals in the period." in html
     assert "data-report-chart" not in html and "plotly" not in html
     assert "Download data" not in html
-    assert f"{CAPTION}Referrals a month</caption>" in html
+    hidden = CAPTION.replace('--s"', '--s nhsuk-u-visually-hidden"')
+    assert f"{hidden}Referrals a month</caption>" in html  # under its own heading
     assert "report-charts.css" in html
 
 
