@@ -82,7 +82,7 @@ def measures(team: Team) -> tuple[Measure, ...]:
             (
                 Column(Tier.UNIVERSAL, _("Universal")),
                 *tiers,
-                Column(OTHER, _("Declined, withdrawn or not yet triaged")),
+                Column(OTHER, _("Declined, redirected, withdrawn or not yet triaged")),
             ),
             _("Requests for help received in the quarter, by where triage sent them."),
         ),
@@ -133,7 +133,8 @@ def measures(team: Team) -> tuple[Measure, ...]:
 @dataclass(frozen=True)
 class Breakdown:
     slug: str
-    title: str  # "by locality"
+    title: str  # "By locality", a heading
+    phrase: str  # "by locality", in a table's title
     heading: str  # the first column's label
     rows: tuple[tuple[Hashable, str], ...]  # (row key, label) in order
     row_of: Callable[[Place], Hashable]
@@ -165,13 +166,12 @@ def _count(
     fields: dict[str, Any],
     column_of: Callable[[Row], str],
     *,
-    child: str = "child",
     distinct: bool = False,
 ) -> Counts:
     """{(place, column): n} from one GROUP BY over where the child lives and `fields`."""
     rows = (
         queryset.order_by()
-        .values(**_where(child), **fields)
+        .values(**_where("child"), **fields)
         .annotate(n=Count("pk", distinct=distinct))
     )
     counts: Counts = Counter()
@@ -327,6 +327,7 @@ def breakdowns(team: Team, counted: dict[str, Counts]) -> tuple[Breakdown, ...]:
         Breakdown(
             "locality",
             _("By locality"),
+            _("by locality"),
             _("Locality"),
             rows(localities.items(), locality_row, (NO_LOCALITY, ADULT)),
             locality_row,
@@ -334,6 +335,7 @@ def breakdowns(team: Team, counted: dict[str, Counts]) -> tuple[Breakdown, ...]:
         Breakdown(
             "local-authority",
             _("By local authority"),
+            _("by local authority"),
             _("Local authority"),
             rows(((name, name) for name in authorities), authority_row, (UNKNOWN_AREA, ADULT)),
             authority_row,
@@ -341,6 +343,7 @@ def breakdowns(team: Team, counted: dict[str, Counts]) -> tuple[Breakdown, ...]:
         Breakdown(
             "gp-cluster",
             _("By GP cluster"),
+            _("by GP cluster"),
             _("GP cluster"),
             rows(clusters.items(), cluster_row, (NO_CLUSTER, NO_PRACTICE, ADULT)),
             cluster_row,
@@ -451,7 +454,7 @@ def _table(measure: Measure, breakdown: Breakdown, published: Published, quarter
     total = published.shown[_cell(measure.slug, breakdown.slug, TOTAL, TOTAL)]
     return Table(
         slug=f"{measure.slug}-by-{breakdown.slug}",
-        title=f"{measure.title}, {breakdown.title.lower()}",
+        title=f"{measure.title}, {breakdown.phrase}",
         columns=columns,
         rows=tuple(rows),
         summary=_summary(measure, quarter, total),
