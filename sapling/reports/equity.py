@@ -57,11 +57,11 @@ CHILD_FIELDS = (
 
 def band_labels() -> dict[str, str]:
     return {
-        "1": _("1 (most deprived)"),
-        "2": _("2"),
-        "3": _("3"),
-        "4": _("4"),
-        "5": _("5 (least deprived)"),
+        "1": _("Quintile 1 (most deprived)"),
+        "2": _("Quintile 2"),
+        "3": _("Quintile 3"),
+        "4": _("Quintile 4"),
+        "5": _("Quintile 5 (least deprived)"),
         AMBIGUOUS: _("Ambiguous area"),
         OUTSIDE: _("Outside the index"),
         UNKNOWN: _("Unknown area"),
@@ -673,6 +673,4 @@ def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
         *(waits_table(dimension, seen, waiting, team=team) for dimension in compared),
         *(outcomes_table(dimension, rated) for dimension in compared),
     )
-    return Section(
-        slug="equity", title=_("Reach and equity"), tables=tables, summary=tables[0].summary
-    )
+    return Section(slug="equity", title=_("Reach and equity"), tables=tables)

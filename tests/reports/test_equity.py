@@ -141,22 +141,22 @@ def test_children_supported_per_thousand_and_shares_by_quintile(welsh_team: Team
 
     table = reach_table(welsh_team)
 
-    most = row(table, "1 (most deprived)")
+    most = row(table, "Quintile 1 (most deprived)")
     assert most["supported"] == 4
     assert most["counted"] == 3
     assert most["share_supported"] == Decimal("75.0")
     assert most["population"] == 360
     assert most["share_population"] == Decimal("33.3")
     assert most["per_thousand"] == Decimal("8.3")
-    least = row(table, "5 (least deprived)")
+    least = row(table, "Quintile 5 (least deprived)")
     assert (least["supported"], least["share_supported"], least["per_thousand"]) == (
         1,
         Decimal("25.0"),
         Decimal("5.6"),
     )
-    assert row(table, "2")["supported"] == 0
-    assert row(table, "3")["supported"] == 0
-    assert row(table, "4")["supported"] == 0
+    assert row(table, "Quintile 2")["supported"] == 0
+    assert row(table, "Quintile 3")["supported"] == 0
+    assert row(table, "Quintile 4")["supported"] == 0
     assert "are 75.0% of those supported and 33.3% of the child population" in table.summary
 
 
@@ -183,7 +183,7 @@ def test_unknown_ambiguous_and_other_index_children_are_counted_apart(welsh_team
     assert row(table, "Ambiguous area")["supported"] == 1
     assert row(table, "Outside the index")["supported"] == 1
     assert row(table, "Unknown area")["supported"] == 1
-    assert row(table, "1 (most deprived)")["supported"] == 0
+    assert row(table, "Quintile 1 (most deprived)")["supported"] == 0
     assert row(table, "Ambiguous area")["share_supported"] is None
     assert "3 of them live in an ambiguous or unknown area or outside the index" in table.summary
 
@@ -212,8 +212,8 @@ def test_an_english_team_gets_counts_but_no_rates(areas: None) -> None:
 
     table = reach_table(team)
 
-    assert row(table, "1 (most deprived)")["supported"] == 1
-    assert row(table, "2")["supported"] == 0
+    assert row(table, "Quintile 1 (most deprived)")["supported"] == 1
+    assert row(table, "Quintile 2")["supported"] == 0
     assert row(table, "Outside the index")["supported"] == 1
     assert table.column_values("per_thousand") == [None] * 8
     assert table.column_values("population") == [None] * 8
@@ -227,8 +227,8 @@ def test_a_team_with_no_catchment_is_told_so(areas: None) -> None:
 
     table = reach_table(team)
 
-    assert row(table, "3")["supported"] == 1
-    assert row(table, "3")["counted"] is None
+    assert row(table, "Quintile 3")["supported"] == 1
+    assert row(table, "Quintile 3")["counted"] is None
     assert table.summary.startswith("No catchment is set, so there are no rates.")
 
 
@@ -249,12 +249,12 @@ def test_catchment_lsoas_and_the_age_band_set_who_is_counted(welsh_team: Team) -
 
     table = reach_table(welsh_team)
 
-    most = row(table, "1 (most deprived)")
+    most = row(table, "Quintile 1 (most deprived)")
     assert (most["supported"], most["counted"]) == (3, 2)
     assert most["population"] == 120  # 20 at each age from 0 to 5
     assert most["per_thousand"] == Decimal("16.7")
-    assert (row(table, "2")["supported"], row(table, "2")["counted"]) == (1, 0)
-    assert row(table, "2")["population"] == 0
+    assert (row(table, "Quintile 2")["supported"], row(table, "Quintile 2")["counted"]) == (1, 0)
+    assert row(table, "Quintile 2")["population"] == 0
 
 
 def test_an_age_band_beyond_the_population_loaded_has_no_rates(welsh_team: Team) -> None:
@@ -265,7 +265,7 @@ def test_an_age_band_beyond_the_population_loaded_has_no_rates(welsh_team: Team)
 
     table = reach_table(welsh_team)
 
-    assert row(table, "1 (most deprived)")["counted"] == 1
+    assert row(table, "Quintile 1 (most deprived)")["counted"] == 1
     assert table.column_values("per_thousand") == [None] * 8
     assert "No child population is loaded for ages 19, 20 in this catchment" in table.summary
 
@@ -281,7 +281,7 @@ def test_filters_narrow_who_is_supported(welsh_team: Team) -> None:
 
     def supported(**narrowed: Any) -> int:
         filters = Filters(PERIOD.date_from, PERIOD.date_to, **narrowed)
-        return int(row(reach_table(welsh_team, filters), "1 (most deprived)")["supported"])
+        return int(row(reach_table(welsh_team, filters), "Quintile 1 (most deprived)")["supported"])
 
     assert supported() == 3
     assert supported(locality_id=north.pk) == 2
@@ -299,7 +299,7 @@ def test_a_wait_ended_in_the_period_counts_as_supported(welsh_team: Team) -> Non
 
     def supported(**narrowed: Any) -> int:
         filters = Filters(PERIOD.date_from, PERIOD.date_to, **narrowed)
-        return int(row(reach_table(welsh_team, filters), "2")["supported"])
+        return int(row(reach_table(welsh_team, filters), "Quintile 2")["supported"])
 
     assert supported() == 1
     assert supported(tier="targeted") == 1
@@ -339,12 +339,12 @@ def test_waits_by_quintile_state_the_gap(welsh_team: Team) -> None:
 
     table = waits(welsh_team, "waits-by-quintile")
 
-    most = row(table, "1 (most deprived)")
+    most = row(table, "Quintile 1 (most deprived)")
     # Nearest-rank median of 3 and 10 completed weeks is the lower, 3.
     assert (most["seen"], most["median_seen"]) == (2, 3)
     assert (most["waiting"], most["median_waiting"]) == (1, 20)
     assert most["within_target"] == Decimal("0.0")
-    least = row(table, "5 (least deprived)")
+    least = row(table, "Quintile 5 (least deprived)")
     assert (least["seen"], least["median_seen"], least["waiting"]) == (1, 1, 0)
     assert least["median_waiting"] is None
     assert table.summary == (
@@ -399,7 +399,7 @@ def test_waits_follow_the_tier_and_locality_filters(welsh_team: Team) -> None:
 
     def median(**narrowed: Any) -> Any:
         filters = Filters(PERIOD.date_from, PERIOD.date_to, **narrowed)
-        return row(waits(welsh_team, "waits-by-quintile", filters), "3")["median_seen"]
+        return row(waits(welsh_team, "waits-by-quintile", filters), "Quintile 3")["median_seen"]
 
     assert median() == 4
     assert median(tier="specialist") == 9
@@ -427,14 +427,14 @@ def test_goals_met_at_discharge_by_quintile(welsh_team: Team) -> None:
 
     table = waits(welsh_team, "outcomes-by-quintile")
 
-    assert row(table, "1 (most deprived)") == {
-        "group": "1 (most deprived)",
+    assert row(table, "Quintile 1 (most deprived)") == {
+        "group": "Quintile 1 (most deprived)",
         "goals": 2,
         "met": 1,
         "percent_met": Decimal("50.0"),
     }
-    assert row(table, "5 (least deprived)")["percent_met"] == Decimal("100.0")
-    assert "1 (most deprived): 50.0%" in table.summary
+    assert row(table, "Quintile 5 (least deprived)")["percent_met"] == Decimal("100.0")
+    assert "Quintile 1 (most deprived): 50.0%" in table.summary
 
 
 def test_the_section_has_its_tables_in_a_stable_order(welsh_team: Team) -> None:
