@@ -90,6 +90,7 @@ def _age(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=OLDEST_AGE,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("In whole years, from 0 to %(oldest)s") % {"oldest": OLDEST_AGE},
         error_messages={
             "required": _("Enter the %(label)s") % {"label": label.lower()},
             "invalid": _("Enter the %(label)s as a whole number of years, like 17")
