@@ -471,7 +471,8 @@ def consultations_table(team: Team, filters: Filters) -> Table:
         ),
         rows=rows,
         summary=summary,
-        chart=ChartSpec("bar", "month", ("held", "avoided", "made")),
+        # The three referral outcomes of held consultations add up to those held, so they stack.
+        chart=ChartSpec("bar", "month", ("avoided", "made", "already")),
         notes=_(
             "Counted in the month the consultation's slot starts, as the consultations page "
             "counts them. A tier filter other than universal shows none; a programme filter "

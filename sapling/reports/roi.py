@@ -136,7 +136,11 @@ def roi_table(team: Team, filters: Filters) -> Table:
             "Estimate: delivering the service cost about £%(cost)s and returned about "
             "£%(value)s of value (£%(per_hundred)s for each £100), on the assumptions shown."
         )
-        % {"cost": f"{found.cost:,}", "value": f"{found.value:,}", "per_hundred": found.per_hundred}
+        % {
+            "cost": f"{found.cost:,.0f}",
+            "value": f"{found.value:,.0f}",
+            "per_hundred": found.per_hundred,
+        }
         if found.per_hundred is not None
         else _("Estimate: nothing priced was delivered in the period, so there is no figure.")
     )

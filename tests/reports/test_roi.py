@@ -112,7 +112,9 @@ def test_the_estimate_multiplies_each_figure_by_the_leads_assumption(
     assert amounts["Total value"][2] == Decimal("1220.00")
     assert amounts["Net value (value minus cost)"][2] == Decimal("719.00")
     assert amounts["Value for each £100 spent"][2] == Decimal("244")
-    assert table.summary.startswith("Estimate: delivering the service cost about £501.00")
+    assert table.summary.startswith(
+        "Estimate: delivering the service cost about £501 and returned about £1,220"
+    )
 
 
 def test_it_is_labelled_an_estimate_with_a_link_to_change_the_assumptions(team: Team) -> None:
