@@ -129,29 +129,49 @@ def recoverable_cells(
 
     Moving the published terms to the right-hand side leaves A x = b over the hidden
     cells x. A hidden cell is determined exactly when its unit vector lies in the row
-    space of A, that is when it has no component in A's null space.
+    space of A. Hidden cells no equation links are solved apart (smaller matrices).
     """
-    unknowns = sorted(set(hidden), key=order.__getitem__)
-    if not unknowns:
-        return []
-    column = {cell: i for i, cell in enumerate(unknowns)}
-    rows = []
-    for equation in equations:
-        row = np.zeros(len(unknowns))
-        for sign, terms in ((1.0, (equation.total,)), (-1.0, equation.parts)):
-            for term in terms:
-                if term in column:
-                    row[column[term]] += sign
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return []
-    matrix = np.array(rows)
-    _, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > _RANK_TOLERANCE).sum())
-    null_space = vt[rank:]  # rows spanning the null space
-    freedom = np.linalg.norm(null_space, axis=0) if len(null_space) else np.zeros(len(unknowns))
-    return [cell for cell, free in zip(unknowns, freedom, strict=True) if free < 1e-6]
+    hidden = set(hidden)
+    lines = [
+        [(1.0 if term == eq.total else -1.0, term) for term in eq.terms if term in hidden]
+        for eq in equations
+    ]
+    recoverable: list[Cell] = []
+    for group in _linked_groups([line for line in lines if line]):
+        unknowns = sorted({cell for line in group for _sign, cell in line}, key=order.__getitem__)
+        column = {cell: i for i, cell in enumerate(unknowns)}
+        matrix = np.zeros((len(group), len(unknowns)))
+        for i, line in enumerate(group):
+            for sign, cell in line:
+                matrix[i, column[cell]] += sign
+        _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        row_space = vt[: int((singular > _RANK_TOLERANCE).sum())]
+        # The squared length of each unit vector's projection onto the row space.
+        projected = (row_space**2).sum(axis=0)
+        recoverable += [cell for cell, p in zip(unknowns, projected, strict=True) if p > 1 - 1e-6]
+    return sorted(recoverable, key=order.__getitem__)
+
+
+def _linked_groups(
+    lines: list[list[tuple[float, Cell]]],
+) -> list[list[list[tuple[float, Cell]]]]:
+    """The lines split into groups that share no hidden cell with one another."""
+    parent: dict[Cell, Cell] = {}
+
+    def root(cell: Cell) -> Cell:
+        while parent.setdefault(cell, cell) != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for line in lines:
+        first = root(line[0][1])
+        for _sign, cell in line[1:]:
+            parent[root(cell)] = first
+    groups: dict[Cell, list[list[tuple[float, Cell]]]] = {}
+    for line in lines:
+        groups.setdefault(root(line[0][1]), []).append(line)
+    return list(groups.values())
 
 
 def published_range(shown: Shown) -> tuple[int, int]:
