@@ -377,4 +377,20 @@ def test_a_commissioner_sees_only_their_own_teams_counts(
     assert response.status_code == 200
     found = commissioner.quarter_tables(team, last_quarter)
     assert row(table(found, "referrals-by-locality"), "Total")[-1] == 0
-    assert "about 40" not in response.content.decode()
+    page = response.content.decode()
+    assert f"Referrals received in {last_quarter.label}: none in all." in page
+    assert "about 40" not in page
+
+
+def test_the_tables_take_the_same_few_queries_however_many_children(
+    team: Team, django_assert_num_queries: Any
+) -> None:
+    locality = LocalityFactory.create(team=team)
+    referrals(team, 30, locality=locality, area_status="known", lsoa_code="W01000999")
+    for _ in range(10):
+        WaitlistEntryFactory.create(team=team, clock_start=dt.date(2025, 7, 1))
+    commissioner.quarter_tables(team, QUARTER)  # report settings made on first use
+
+    # Five GROUP BY queries, localities, clusters, areas and the report settings.
+    with django_assert_num_queries(9):
+        commissioner.quarter_tables(team, QUARTER)
