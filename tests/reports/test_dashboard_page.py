@@ -9,11 +9,14 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from markupsafe import escape
 
 from sapling.accounts.models import Team, User
+from sapling.reports import sections
 from sapling.reports.dashboard_display import NO_FIGURE
 from sapling.reports.filters import Quarter
 from tests.conftest import logged_in
@@ -241,3 +244,21 @@ def test_a_bad_or_future_quarter_is_not_found(lead: User, slug: str) -> None:
 def test_only_a_lead_sees_the_dashboard(clinician: User, commissioner: User) -> None:
     assert logged_in(clinician).get(URL).status_code == 404
     assert logged_in(commissioner).get(URL).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_adds_no_query_for_each_locality_or_programme(
+    lead: User, team: Team, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """The sections' own queries are theirs to keep few; the page's form adds a fixed
+    number whatever the size of the team."""
+    monkeypatch.setattr(sections, "SECTIONS", ())
+    client = logged_in(lead)
+    LocalityFactory.create(team=team)
+    client.get(URL)  # the session and the team, once
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    LocalityFactory.create_batch(5, team=team)
+    ProgrammeFactory.create_batch(5, team=team)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(URL).status_code == 200
