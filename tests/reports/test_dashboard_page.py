@@ -18,7 +18,8 @@ from markupsafe import escape
 from sapling.accounts.models import Team, User
 from sapling.reports import sections
 from sapling.reports.dashboard_display import NO_FIGURE
-from sapling.reports.filters import Quarter
+from sapling.reports.filters import Filters, Quarter
+from sapling.reports.tables import ChartSpec, Column, Section, Table
 from tests.conftest import logged_in
 from tests.factories import ChildFactory, LocalityFactory, ReferralFactory
 from tests.groups.factories import ProgrammeFactory
@@ -262,3 +263,27 @@ def test_the_page_adds_no_query_for_each_locality_or_programme(
     ProgrammeFactory.create_batch(5, team=team)
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_table_with_no_rows_says_so_with_no_chart_or_download(
+    lead: User, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = Table(
+        slug="empty-table",
+        title="Nothing yet",
+        columns=(Column("month", "Month", "text"), Column("n", "Count")),
+        rows=(),
+        summary="No runs in the period.",
+        chart=ChartSpec("bar", x="month", series=("n",)),
+    )
+
+    def only_empty(team: Team, filters: Filters, *, today: dt.date) -> Section:
+        return Section("groups", "Training and groups", (empty,))
+
+    monkeypatch.setattr(sections, "SECTIONS", (only_empty,))
+    html = logged_in(lead).get(URL).content.decode()
+    assert "No runs in the period." in html and "No figures for this period." in html
+    assert "data-report-chart" not in html and "report-chart-data" not in html
+    assert "plotly.min.js" not in html
+    assert "empty-table.csv" not in html
