@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +130,9 @@ class Catchment:
         return Lsoa.objects.filter(
             Q(local_authority__in=self.local_authorities) | Q(code__in=self.lsoa_codes)
         ).values("code")
+
+    def codes(self) -> set[str]:
+        return set(self.area_codes().values_list("code", flat=True)) if self.is_set else set()
 
     def born_between(self, filters: Filters) -> tuple[dt.date, dt.date]:
         """Dates of birth of children inside the age band on some day of the period."""
@@ -263,19 +267,25 @@ def reach(team: Team, filters: Filters) -> Reach:
     catchment = Catchment.for_team(team)
     index = team_index(team)
     within = index.key if index else ""
-    children = supported_children(team, filters)
-    counts: dict[str, Count] = {"n": Count("pk")}
-    if catchment.is_set:
-        lives_in_catchment = Exists(catchment.area_codes().filter(code=OuterRef("lsoa_code")))
-        in_age_band = Q(date_of_birth__range=catchment.born_between(filters))
-        counts["n_counted"] = Count("pk", filter=Q(lives_in_catchment) & in_age_band)
-    rows = children.order_by().values(*AREA_FIELDS).annotate(**counts)
+    # Grouped by area as well, and the catchment looked up in Python: a correlated lookup
+    # per child is many times slower on a large team.
+    in_age_band = Q(date_of_birth__range=catchment.born_between(filters))
+    rows = (
+        supported_children(team, filters)
+        .order_by()
+        .values(*AREA_FIELDS, "lsoa_code")
+        .annotate(n=Count("pk"), n_in_age_band=Count("pk", filter=in_age_band))
+    )
+    catchment_codes = catchment.codes()
     supported: Counter[str] = Counter()
     counted_by_band: Counter[str] = Counter()
     for row in rows:
         band = band_of(*(row[name] for name in AREA_FIELDS), within=within)
         supported[band] += row["n"]
-        counted_by_band[band] += row["n_counted"] if catchment.is_set else row["n"]
+        if not catchment.is_set:
+            counted_by_band[band] += row["n"]
+        elif row["lsoa_code"] in catchment_codes:
+            counted_by_band[band] += row["n_in_age_band"]
     population = child_population(catchment, index)
     return Reach(dict(supported), dict(counted_by_band), population, catchment.is_set, index)
 
@@ -342,17 +352,23 @@ def dimensions(index: DeprivationIndex | None) -> tuple[Dimension, ...]:
     )
 
 
-def labelled(
-    rows: Iterable[Mapping[str, Any]], dimension: Dimension, key: str
-) -> dict[str, tuple[Any, Counter[Any]]]:
-    """{group label: (sort key, {row[key]: n})}: rows added up by the dimension's fields,
-    then each distinct set of values labelled once (labels are not cheap; rows are many)."""
-    grouped: defaultdict[tuple[Any, ...], Counter[Any]] = defaultdict(Counter)
+# A grouped row, as the queries below give it: (*the child's CHILD_FIELDS, what is
+# counted (days waited, goal met or not), how many). Tuples, as a large team has tens of
+# thousands of rows.
+Row = tuple[Any, ...]
+
+
+def labelled(rows: Iterable[Row], dimension: Dimension) -> dict[str, tuple[Any, Counter[Any]]]:
+    """{group label: (sort key, {what is counted: how many})}: rows added up by the
+    dimension's fields, then each distinct set of values labelled once."""
+    positions = [CHILD_FIELDS.index(name) for name in dimension.fields]
+    values_of = itemgetter(*positions)
+    grouped: defaultdict[Any, Counter[Any]] = defaultdict(Counter)
     for row in rows:
-        grouped[tuple(row[name] for name in dimension.fields)][row[key]] += row["n"]
+        grouped[values_of(row)][row[-2]] += row[-1]
     found: dict[str, tuple[Any, Counter[Any]]] = {}
     for values, counts in grouped.items():
-        sort_key, label = dimension.label(*values)
+        sort_key, label = dimension.label(*(values if len(positions) > 1 else (values,)))
         if label in found:
             found[label][1].update(counts)
         else:
@@ -376,32 +392,29 @@ def _entries(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
     return entries.order_by()
 
 
-def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Any], list[Any]]:
-    """(children seen in the period, children waiting today) as grouped rows, each with
-    `days` waited and `n` children: two queries, folded by every dimension."""
+def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Row], list[Row]]:
+    """(children seen in the period, children waiting today) as rows counting days waited:
+    two queries, folded by every dimension."""
     fields = [f"child__{name}" for name in CHILD_FIELDS]
     seen = (
         _entries(team, filters)
         .filter(clock_stopped_on__range=(filters.date_from, filters.date_to))
-        .values(*fields, "clock_start", "clock_stopped_on")
+        .values_list(*fields, "clock_start", "clock_stopped_on")
         .annotate(n=Count("pk"))
     )
-    waiting = _entries(team, filters).open().values(*fields, "clock_start").annotate(n=Count("pk"))
-
-    def plain(row: Mapping[str, Any], until: dt.date) -> dict[str, Any]:
-        found = {name: row[f"child__{name}"] for name in CHILD_FIELDS}
-        return {**found, "days": (until - row["clock_start"]).days, "n": row["n"]}
-
+    waiting = (
+        _entries(team, filters).open().values_list(*fields, "clock_start").annotate(n=Count("pk"))
+    )
     return (
-        [plain(row, row["clock_stopped_on"]) for row in seen],
-        [plain(row, today) for row in waiting],
+        [(*row[:-3], (row[-2] - row[-3]).days, row[-1]) for row in seen],
+        [(*row[:-2], (today - row[-2]).days, row[-1]) for row in waiting],
     )
 
 
-def waits_table(dimension: Dimension, seen: list[Any], waiting: list[Any], *, team: Team) -> Table:
+def waits_table(dimension: Dimension, seen: list[Row], waiting: list[Row], *, team: Team) -> Table:
     target = Target(weeks=team.target_weeks, share=team.target_share)
-    seen_groups = labelled(seen, dimension, "days")
-    waiting_groups = labelled(waiting, dimension, "days")
+    seen_groups = labelled(seen, dimension)
+    waiting_groups = labelled(waiting, dimension)
     nothing: tuple[Any, Counter[Any]] = (None, Counter())
     rows = []
     for label in in_order(waiting_groups | seen_groups):
@@ -468,7 +481,7 @@ def _medians_sentence(dimension: Dimension, rows: list[tuple[Any, ...]]) -> str:
 # --- Outcomes ----------------------------------------------------------------------------
 
 
-def outcome_rows(team: Team, filters: Filters) -> list[dict[str, Any]]:
+def outcome_rows(team: Team, filters: Filters) -> list[Row]:
     """GAS goals rated at discharge in the period, and how many met their expected level:
     one grouped query."""
     ratings = GasRating.objects.filter(
@@ -487,31 +500,23 @@ def outcome_rows(team: Team, filters: Filters) -> list[dict[str, Any]]:
     fields = [f"goal__child__{name}" for name in CHILD_FIELDS]
     rows = (
         ratings.order_by()
-        .values(*fields)
+        .values_list(*fields)
         .annotate(
             goals=Count("goal", distinct=True),
             met=Count("goal", distinct=True, filter=Q(attainment__gte=0)),
         )
     )
+    # Each group's goals met and goals not met, as two rows.
     return [
-        {
-            **{name: row[f"goal__child__{name}"] for name in CHILD_FIELDS},
-            "goals": row["goals"],
-            "met": row["met"],
-        }
-        for row in rows
+        row
+        for *child, goals, met in rows
+        for row in ((*child, "met", met), (*child, "not_met", goals - met))
     ]
 
 
-def outcomes_table(dimension: Dimension, rated: list[dict[str, Any]]) -> Table:
-    # Folded as {met or not: goals}: each row counts its goals met and its goals not met.
-    as_counts = [
-        row | {"state": state, "n": n}
-        for row in rated
-        for state, n in (("met", row["met"]), ("not_met", row["goals"] - row["met"]))
-    ]
+def outcomes_table(dimension: Dimension, rated: list[Row]) -> Table:
     rows = []
-    groups = labelled(as_counts, dimension, "state")
+    groups = labelled(rated, dimension)
     for label in in_order(groups):
         counts = groups[label][1]
         goals = counts["met"] + counts["not_met"]
