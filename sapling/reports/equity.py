@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sapling.accounts.models import Team
 from sapling.areas.models import (
@@ -459,6 +460,10 @@ def waits_table(dimension: Dimension, seen: list[Row], waiting: list[Row], *, te
     )
 
 
+def _weeks(weeks: int) -> str:
+    return ngettext("%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+
+
 def _medians_sentence(dimension: Dimension, rows: list[tuple[Any, ...]]) -> str:
     if dimension.slug == "quintile":
         by_label = {row[0]: row[2] for row in rows}
@@ -467,8 +472,8 @@ def _medians_sentence(dimension: Dimension, rows: list[tuple[Any, ...]]) -> str:
         if most is not None and least is not None:
             return _(
                 "Children from the most deprived fifth of areas waited a median of %(most)s "
-                "weeks to be seen; children from the least deprived fifth, %(least)s weeks."
-            ) % {"most": most, "least": least}
+                "to be seen; children from the least deprived fifth, %(least)s."
+            ) % {"most": _weeks(most), "least": _weeks(least)}
     known = [f"{row[0]}: {row[2]}" for row in rows if row[2] is not None]
     if not known:
         return _("No child's wait ended in the period.")

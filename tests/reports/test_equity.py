@@ -349,7 +349,7 @@ def test_waits_by_quintile_state_the_gap(welsh_team: Team) -> None:
     assert least["median_waiting"] is None
     assert table.summary == (
         "Children from the most deprived fifth of areas waited a median of 3 weeks to be "
-        "seen; children from the least deprived fifth, 1 weeks."
+        "seen; children from the least deprived fifth, 1 week."
     )
 
 
