@@ -465,12 +465,7 @@ def _table(measure: Measure, breakdown: Breakdown, published: Published, quarter
 def _share_waiting(breakdown: Breakdown, row: Hashable, published: Published) -> Any:
     over = _cell("waiting-over-target", breakdown.slug, row, TOTAL)
     waiting = _cell("waiting", breakdown.slug, row, TOTAL)
-    return disclosure.show_percentage(
-        published.counts[over],
-        published.counts[waiting],
-        numerator_shown=published.shown[over],
-        denominator_shown=published.shown[waiting],
-    )
+    return disclosure.show_percentage(published.shown[over], published.shown[waiting])
 
 
 def _summary(measure: Measure, quarter: Quarter, total: disclosure.Shown) -> str:

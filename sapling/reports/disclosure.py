@@ -71,21 +71,19 @@ def show_count(count: int, *, hidden: bool = False) -> Shown:
     return round_to_five(count)
 
 
-def show_percentage(
-    numerator: int, denominator: int, *, numerator_shown: Shown, denominator_shown: Shown
-) -> Decimal | str | None:
-    """A whole-number percentage of the true (unrounded) counts; "*" if either count is
-    hidden; None (no figure) when the denominator is zero.
+def show_percentage(numerator: Shown, denominator: Shown) -> Decimal | str | None:
+    """A whole-number percentage of two published counts: "*" if either is hidden, None
+    (no figure) when the denominator is zero.
 
-    Unrounded counts give the accurate figure. That it may let a reader undo the rounding
-    of the two counts is allowed for: secondary suppression is checked as if every
-    published count were exact, so exact counts reveal no hidden cell.
+    From the published (rounded) counts, not the true ones: a percentage of true counts
+    can give those counts back exactly, and exact counts narrow what a hidden cell beside
+    them can be, which the checks in `cells_to_suppress` assume rounding prevents.
     """
-    if SUPPRESSED in (numerator_shown, denominator_shown):
+    if SUPPRESSED in (numerator, denominator):
         return SUPPRESSED
     if denominator == 0:
         return None
-    percent = Decimal(numerator) * 100 / Decimal(denominator)
+    percent = Decimal(int(numerator)) * 100 / Decimal(int(denominator))
     return percent.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -225,22 +226,29 @@ def test_local_authority_comes_from_the_childs_area_and_gp_cluster_from_their_pr
     assert row(by_cluster, "No GP practice recorded")[-1] == 10
 
 
-def test_the_share_waiting_over_target_is_hidden_with_its_counts(team: Team) -> None:
-    locality = LocalityFactory.create(team=team, name="Afan")
-    for start in [dt.date(2025, 5, 1)] * 9 + [dt.date(2025, 12, 1)] * 11:
-        WaitlistEntryFactory.create(
-            team=team, clock_start=start, referral__child__locality=locality
-        )
-    small = LocalityFactory.create(team=team, name="Bryn")
-    WaitlistEntryFactory.create(
-        team=team, clock_start=dt.date(2025, 5, 1), referral__child__locality=small
-    )
+def test_the_share_waiting_over_target_comes_from_published_counts_and_hides_with_them(
+    team: Team,
+) -> None:
+    long_ago, lately = dt.date(2025, 5, 1), dt.date(2025, 12, 1)  # over and within 14 weeks
+    for name, starts in (
+        ("Afan", [long_ago] * 9 + [lately] * 11),
+        ("Bryn", [long_ago]),
+        ("Cwm", [long_ago] * 8),
+    ):
+        locality = LocalityFactory.create(team=team, name=name)
+        for start in starts:
+            WaitlistEntryFactory.create(
+                team=team, clock_start=start, referral__child__locality=locality
+            )
 
     found = table(commissioner.quarter_tables(team, QUARTER), "waiting-over-target-by-locality")
 
-    assert row(found, "Bryn")[-1] == "*"
-    # 9 of 20 waiting: 45%, from the true counts (the shown 10 of 20 would say 50%).
-    assert row(found, "Afan")[-1] in ("*", 45)
+    # Targeted, specialist, total, share of children waiting
+    assert row(found, "Bryn") == ("*", 0, "*", "*")
+    assert row(found, "Cwm") == ("*", 0, "*", "*")  # 8, hidden so Bryn's 1 stays hidden
+    # 9 of 20 waiting, shown as 10 of 20: 50%, from the published counts (45% from the
+    # true ones would give a reader exact counts to subtract).
+    assert row(found, "Afan") == (10, 0, 10, Decimal("50"))
 
 
 def test_no_subtraction_recovers_a_hidden_cell_of_a_real_quarters_tables(team: Team) -> None:
