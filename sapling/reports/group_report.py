@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
 from sapling.consultations.counts import MonthCounts, facts, month_of, monthly_counts
 from sapling.consultations.models import Consultation, ConsultationQuerySet
-from sapling.groups.attendance import Pattern, completed, counted_enrolments, dropped_out
+from sapling.groups.attendance import Pattern, completed, dropped_out
 from sapling.groups.figures import Figures, digital_access
 from sapling.groups.models import (
     Attendance,
@@ -82,55 +82,85 @@ class ProgrammeFigures:
     runs: int = 0
     places_offered: int = 0
     places_taken: int = 0  # enrolled now (withdrawals freed their place)
-    places_attended: int = 0  # had a place and attended at least one session
     figures: Figures = field(default_factory=Figures)
 
     def add(self, other: ProgrammeFigures) -> None:
         self.runs += other.runs
         self.places_offered += other.places_offered
         self.places_taken += other.places_taken
-        self.places_attended += other.places_attended
         self.figures.add(other.figures)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place (not a reserve place) on a run, as completion and dropout need it."""
+
+    pk: int
+    status: str
+    enrolled_at: dt.datetime | None
+
+    @property
+    def counted(self) -> bool:
+        # attendance.counted_enrolments' rule for a finished run, on values rather than
+        # model instances (tens of thousands a year on a large team):
+        # tests/reports/test_group_report.py checks the two agree.
+        return self.status == EnrolmentStatus.ENROLLED or (
+            self.status == EnrolmentStatus.WITHDRAWN and self.enrolled_at is not None
+        )
 
 
 @dataclass
 class Registers:
-    """The runs' sessions held (in date order), marks and places, read in three queries."""
+    """The runs' sessions held (in date order), who attended which, mark counts and places."""
 
     held: dict[int, list[int]]  # run id -> session ids
-    marks: dict[int, dict[int, str]]  # enrolment id -> session id -> mark
-    places: dict[int, list[Enrolment]]  # run id -> enrolments, reserve places left out
+    attended: dict[int, set[int]]  # enrolment id -> session ids attended
+    marks: dict[int, tuple[int, int]]  # run id -> (marks recorded, attended)
+    places: dict[int, list[Place]]  # run id -> places
 
 
 def read_registers(runs: QuerySet[Run]) -> Registers:
+    """Four queries, whatever the number of runs, none ordered (the models' default
+    orderings would join enrolments and runs to every mark). Only "attended" marks are
+    read one by one: completion and dropout tell attended from everything else
+    (apologies, did not attend and no mark all count as missed); the rest are counted."""
     run_ids = runs.values("pk")
+    held_marks = Attendance.objects.filter(session__run__in=run_ids).exclude(
+        session__status=SessionStatus.CANCELLED
+    )
     sessions: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
     for session_id, run_id, starts_at in (
         Session.objects.filter(run__in=run_ids)
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("pk", "run_id", "starts_at")
+        .order_by()
     ):
         sessions[run_id].append((starts_at, session_id))
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for enrolment_id, session_id, mark in (
-        Attendance.objects.filter(enrolment__run__in=run_ids)
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .values_list("enrolment_id", "session_id", "mark")
+    attended: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, session_id in (
+        held_marks.filter(mark=Mark.ATTENDED).values_list("enrolment_id", "session_id").order_by()
     ):
-        marks[enrolment_id][session_id] = mark
-    places: dict[int, list[Enrolment]] = defaultdict(list)
-    for enrolment in (
+        attended[enrolment_id].add(session_id)
+    marks = {
+        row["session__run_id"]: (row["marks"], row["attended"])
+        for row in held_marks.values("session__run_id")
+        .annotate(marks=Count("pk"), attended=Count("pk", filter=Q(mark=Mark.ATTENDED)))
+        .order_by()
+    }
+    places: dict[int, list[Place]] = defaultdict(list)
+    for pk, run_id, status, enrolled_at in (
         Enrolment.objects.filter(run__in=run_ids)
         .exclude(status=EnrolmentStatus.RESERVE)
-        .only("pk", "run_id", "status", "enrolled_at")
+        .values_list("pk", "run_id", "status", "enrolled_at")
+        .order_by()
     ):
-        places[enrolment.run_id].append(enrolment)
+        places[run_id].append(Place(pk, status, enrolled_at))
     held = {run_id: [pk for _starts, pk in sorted(found)] for run_id, found in sessions.items()}
-    return Registers(defaultdict(list, held), marks, places)
+    return Registers(defaultdict(list, held), attended, marks, places)
 
 
 def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
-    """Figures per programme id for the runs in the period, in four queries."""
+    """Figures per programme id for the runs in the period, in five queries."""
     runs = runs_in_period(team, filters)
     registers = read_registers(runs)
     by_programme: dict[int, ProgrammeFigures] = {}
@@ -147,24 +177,40 @@ def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigure
 def _add_run(programme: ProgrammeFigures, status: str, registers: Registers, run_id: int) -> None:
     """Add one run's places, marks, completion and dropout to its programme's figures."""
     figures, held, places = programme.figures, registers.held[run_id], registers.places[run_id]
-    programme.places_taken += sum(e.status == EnrolmentStatus.ENROLLED for e in places)
-    for enrolment in places:
-        marks = [registers.marks[enrolment.pk].get(session_id, "") for session_id in held]
-        figures.marks += sum(bool(mark) for mark in marks)
-        figures.attended += marks.count(Mark.ATTENDED)
-        programme.places_attended += Mark.ATTENDED in marks
-    figures.finished_runs += status == RunStatus.FINISHED
-    for enrolment in counted_enrolments(status, places):
-        # As attendance.pattern_for builds it (sessions held in date order, "" for no
-        # mark), from the marks already read rather than two queries per enrolment.
+    marks, attended = registers.marks.get(run_id, (0, 0))
+    figures.marks += marks
+    figures.attended += attended
+    programme.places_taken += sum(place.status == EnrolmentStatus.ENROLLED for place in places)
+    if status != RunStatus.FINISHED:
+        return
+    figures.finished_runs += 1
+    for place in places:
+        if not place.counted:
+            continue
+        came = registers.attended.get(place.pk, set())
+        # As attendance.pattern_for builds it: one mark per session held, in date order.
         pattern = Pattern(
-            marks=[registers.marks[enrolment.pk].get(session_id, "") for session_id in held],
-            withdrew=enrolment.status == EnrolmentStatus.WITHDRAWN,
+            marks=[Mark.ATTENDED if session_id in came else "" for session_id in held],
+            withdrew=place.status == EnrolmentStatus.WITHDRAWN,
         )
         figures.counted += 1
-        figures.started += Mark.ATTENDED in pattern.marks
+        figures.started += bool(came)
         figures.completed += completed(pattern)
         figures.dropped_out += dropped_out(pattern)
+
+
+def places_attended(team: Team, filters: Filters) -> int:
+    """Places (not reserve places) on runs in the period whose holder attended at least
+    one session held."""
+    attended = Attendance.objects.filter(enrolment=OuterRef("pk"), mark=Mark.ATTENDED).exclude(
+        session__status=SessionStatus.CANCELLED
+    )
+    return (
+        Enrolment.objects.filter(run__in=runs_in_period(team, filters).values("pk"))
+        .exclude(status=EnrolmentStatus.RESERVE)
+        .filter(Exists(attended))
+        .count()
+    )
 
 
 def all_programmes(by_programme: Iterable[ProgrammeFigures]) -> ProgrammeFigures:
@@ -276,9 +322,8 @@ def attendance_by_month_table(team: Team, filters: Filters) -> Table:
         .exclude(status=SessionStatus.CANCELLED)
         .exclude(run__status=RunStatus.CANCELLED)
     )
-    month_of_session = {
-        pk: month_of(starts) for pk, starts in held_sessions.values_list("pk", "starts_at")
-    }
+    starts = held_sessions.values_list("pk", "starts_at").order_by()
+    month_of_session = {pk: month_of(starts_at) for pk, starts_at in starts}
     counted = (
         Attendance.objects.filter(session__in=held_sessions.values("pk"))
         .values("session_id")

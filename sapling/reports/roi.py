@@ -83,7 +83,7 @@ class Estimate:
 
 def estimate(team: Team, filters: Filters) -> Estimate:
     assumptions = ReportSettings.for_team(team)
-    places = group_report.total_figures(team, filters).places_attended
+    places = group_report.places_attended(team, filters)
     consultations = group_report.consultation_totals(team, filters)
     goals_achieved = sum(change.achieved for change in outcome_report.gas_changes(team, filters))
     return Estimate(

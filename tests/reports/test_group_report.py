@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sapling.accounts.models import Team
+from sapling.groups.figures import run_figures
 from sapling.groups.models import Programme, Run
 from sapling.reports import group_report
 from sapling.reports.filters import Filters
@@ -116,6 +117,23 @@ def test_a_programmes_runs_give_places_fill_attendance_completion_and_dropout(
     assert row["completion"] == Decimal("40.0")  # 2 of 5 who had a place
     assert row["dropout"] == Decimal("50.0")  # 2 of 4 who started
     assert "dropout 50.0%" in table.summary
+
+
+def test_the_dashboard_agrees_with_the_groups_pages_figures_for_a_run(
+    team: Team, sensory: Programme
+) -> None:
+    run = _run(sensory, dt.date(2026, 2, 2), [[A, P, A, D], [A, A, "", ""], ["", D, D, D]])
+    withdrew_after_a_place, withdrew_from_reserve = run.enrolments.order_by("pk")[1:3]
+    withdrew_after_a_place.status = "withdrawn"
+    withdrew_after_a_place.save()
+    withdrew_from_reserve.status, withdrew_from_reserve.enrolled_at = "withdrawn", None
+    withdrew_from_reserve.save()
+    SessionFactory.create(run=run, number=5, starts_at=_at(dt.date(2026, 3, 9)), status="cancelled")
+
+    dashboard = group_report.programme_figures(team, SPRING)[sensory.pk].figures
+
+    assert dashboard == run_figures(run)
+    assert (dashboard.counted, dashboard.started, dashboard.dropped_out) == (2, 2, 2)
 
 
 def test_an_open_run_counts_places_and_attendance_but_no_completion_yet(
