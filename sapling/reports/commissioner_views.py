@@ -24,13 +24,15 @@ from sapling.core.permissions import permission_required
 from sapling.reports import commissioner, dashboard_display
 from sapling.reports.dashboard_views import FORMATS
 from sapling.reports.filters import Quarter
-from sapling.reports.tables import to_csv, to_xlsx
+from sapling.reports.tables import Table, to_csv, to_xlsx
 from sapling.waitlist.exports import csv_safe
 
 TEMPLATE = "reports/commissioner/show_commissioner_tables.jinja"
 
 
 class QuarterForm(SaplingForm):
+    """The one choice on the page: a quarter the team has data for."""
+
     quarter = forms.ChoiceField(label=gettext_lazy("Quarter"))
 
     def __init__(self, *args: Any, quarters: list[Quarter], **kwargs: Any) -> None:
@@ -83,20 +85,11 @@ def download_commissioner_tables(
     return response
 
 
-def _csv(request: TeamRequest, quarter: Quarter, tables: tuple[Any, ...]) -> str:
+def _csv(request: TeamRequest, quarter: Quarter, tables: tuple[Table, ...]) -> str:
+    heading = _("Quarterly tables: %(team)s, %(quarter)s")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            csv_safe(
-                _("Quarterly tables: %(team)s, %(quarter)s")
-                % {
-                    "team": request.team.name,
-                    "quarter": quarter.label,
-                }
-            )
-        ]
-    )
+    writer.writerow([csv_safe(heading % {"team": request.team.name, "quarter": quarter.label})])
     writer.writerow([csv_safe(commissioner.suppression_note())])
     for table in tables:
         writer.writerow([])
