@@ -125,6 +125,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Report queries cross PostgreSQL's JIT threshold, and compiling them costs seconds
+    # more than it saves on a small server (benchmarks/RESULTS.md, "Dashboard").
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a command writes; a busy timeout rather than
     # "database is locked" when two writers meet.

@@ -40,8 +40,12 @@ from sapling.demo import (
 from sapling.demo.families import ChildPlan, FamilyGenerator
 from sapling.demo.flow import Cast, load_referral_flow
 from sapling.demo.staff import DemoStaff, create_staff
+from sapling.planning.engine import SCHOOL_HOLIDAY_WEEKS
+from sapling.reports.calibration import week_of_year
 
 YEARS_OF_HISTORY = 3
+# Referrals in a school-holiday week, against a term-time week.
+HOLIDAY_SHARE = 0.5
 # Each feature's part of the story, loaded after the referral flow in this order and
 # deleted in the reverse order, before the flow's records.
 FEATURES = (
@@ -155,11 +159,18 @@ def _history_start(today: dt.date) -> dt.date:
 
 
 def _registration_times(rng: random.Random, start: dt.date, count: int) -> list[dt.datetime]:
-    """Working-day times over the years of history, in order, a little busier lately."""
+    """Working-day times over the years of history, in order, a little busier lately, and
+    quieter in school holidays (most requests come through schools)."""
     # Ends a few days back, so a weekend moved to Monday is never in the future.
     span = 365 * YEARS_OF_HISTORY - 4
-    offsets = sorted(span * rng.random() ** 0.85 for _ in range(count))
-    return [_working_time(start, offset) for offset in offsets]
+    offsets: list[float] = []
+    while len(offsets) < count:
+        offset = span * rng.random() ** 0.85
+        day = start + dt.timedelta(days=int(offset))
+        if week_of_year(day) in SCHOOL_HOLIDAY_WEEKS and rng.random() > HOLIDAY_SHARE:
+            continue
+        offsets.append(offset)
+    return [_working_time(start, offset) for offset in sorted(offsets)]
 
 
 def _working_time(start: dt.date, offset: float) -> dt.datetime:
