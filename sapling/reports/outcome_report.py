@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -152,7 +153,7 @@ def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
             "latest",
         )
     )
-    sets: dict[tuple[str, int], list[tuple[Key, int, int, int]]] = defaultdict(list)
+    sets: dict[tuple[str, int], GoalSet] = {}
     for episode, enrolment, child, tier, programme, baseline, weight, level in goals:
         unit = (
             ("episode", episode)
@@ -161,20 +162,34 @@ def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
             if enrolment
             else ("child", child)
         )
-        sets[unit].append(((tier, programme), baseline, weight, level))
-    changes = []
-    for found in sets.values():
-        weights = [weight for _key, _baseline, weight, _level in found]
-        changes.append(
-            GasChange(
-                key=found[0][0],
-                goals=len(found),
-                achieved=sum(level >= 0 for *_rest, level in found),
-                baseline=gas_t_score([b for _k, b, _w, _l in found], weights),
-                latest=gas_t_score([level for *_rest, level in found], weights),
-            )
+        found = sets.setdefault(unit, GoalSet((tier, programme), [], [], []))
+        found.baselines.append(baseline)
+        found.weights.append(weight)
+        found.latest.append(level)
+    return [
+        GasChange(
+            key=found.key,
+            goals=len(found.latest),
+            achieved=sum(level >= 0 for level in found.latest),
+            baseline=_t_score(tuple(found.baselines), tuple(found.weights)),
+            latest=_t_score(tuple(found.latest), tuple(found.weights)),
         )
-    return changes
+        for found in sets.values()
+    ]
+
+
+@dataclass(frozen=True)
+class GoalSet:
+    key: Key
+    baselines: list[int]
+    weights: list[int]
+    latest: list[int]
+
+
+@lru_cache(maxsize=4096)
+def _t_score(levels: tuple[int, ...], weights: tuple[int, ...]) -> float:
+    # Goal sets repeat the same few levels and weights, so each T-score is worked out once.
+    return gas_t_score(levels, weights)
 
 
 # --- Family confidence and the Friends and Family Test -----------------------------------
