@@ -300,7 +300,8 @@ def test_a_commissioner_sees_the_last_complete_quarter_with_small_counts_starred
     assert last_quarter.label in page
     assert "Referrals received, by locality" in page
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in page
-    assert "1 to 7" in page
+    assert "<p>* = 1 to 7, or hidden so that it cannot be worked out" in page
+    assert "&lt;p&gt;" not in page
 
 
 def test_the_quarter_picker_offers_only_quarters_with_data(
@@ -323,6 +324,11 @@ def test_the_quarter_picker_offers_only_quarters_with_data(
     )
     assert chosen.status_code == 200
     assert first.label in chosen.content.decode()
+
+
+def test_a_team_with_no_referrals_is_offered_the_last_complete_quarter(team: Team) -> None:
+    today = dt.date(2026, 11, 26)
+    assert commissioner.available_quarters(team, today=today) == [Quarter(2026, 2)]
 
 
 def test_downloads_refuse_an_unknown_format_or_a_quarter_not_offered(
