@@ -130,28 +130,39 @@ class GasChange:
         return self.latest - self.baseline
 
 
+def goals_rated(team: Team, filters: Filters) -> QuerySet[Any]:
+    """The team's GAS goals rated in the period, each with `latest`: its latest rating in
+    the period (the latest day's, then the latest recorded)."""
+    rated = GasRating.objects.filter(rated_on__gte=filters.date_from, rated_on__lte=filters.date_to)
+    latest = rated.filter(goal=OuterRef("pk")).order_by("-rated_on", "-pk").values("attainment")
+    return (
+        _gas_scoped(GasGoal.objects.filter(team=team), filters)
+        .filter(pk__in=rated.values("goal_id"))
+        .annotate(latest=Subquery(latest[:1]))
+        .order_by()
+    )
+
+
+def goals_achieved(team: Team, filters: Filters) -> int:
+    """Goals whose latest rating in the period is 0 (as expected) or better."""
+    return goals_rated(team, filters).filter(latest__gte=0).count()
+
+
 def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
     """Per goal set, the T-score at baseline and at each goal's latest rating in the period.
 
     Goals rated in the period count, at their latest rating in it; the baseline T-score is
     over the same goals, at the levels recorded when they were set, with the same weights.
     """
-    rated = GasRating.objects.filter(rated_on__gte=filters.date_from, rated_on__lte=filters.date_to)
-    latest = rated.filter(goal=OuterRef("pk")).order_by("-rated_on", "-pk").values("attainment")
-    goals = (
-        _gas_scoped(GasGoal.objects.filter(team=team), filters)
-        .filter(pk__in=rated.values("goal_id"))
-        .annotate(latest=Subquery(latest[:1]))
-        .values_list(
-            "episode_id",
-            "enrolment_id",
-            "child_id",
-            "tier",
-            "programme",
-            "baseline",
-            "weight",
-            "latest",
-        )
+    goals = goals_rated(team, filters).values_list(
+        "episode_id",
+        "enrolment_id",
+        "child_id",
+        "tier",
+        "programme",
+        "baseline",
+        "weight",
+        "latest",
     )
     sets: dict[tuple[str, int], GoalSet] = {}
     for episode, enrolment, child, tier, programme, baseline, weight, level in goals:

@@ -85,7 +85,7 @@ def estimate(team: Team, filters: Filters) -> Estimate:
     assumptions = ReportSettings.for_team(team)
     places = group_report.places_attended(team, filters)
     consultations = group_report.consultation_totals(team, filters)
-    goals_achieved = sum(change.achieved for change in outcome_report.gas_changes(team, filters))
+    goals_achieved = outcome_report.goals_achieved(team, filters)
     return Estimate(
         costs=(
             Line(
