@@ -16,6 +16,7 @@ from sapling.reports import (
     demand,
     equity,
     group_report,
+    memo,
     outcome_report,
     roi,
     waiting_report,
@@ -37,7 +38,10 @@ SECTIONS: tuple[SectionFunction, ...] = (
 
 
 def all_sections(team: Team, filters: Filters, *, today: dt.date) -> list[Section]:
-    return [make(team, filters, today=today) for make in SECTIONS]
+    # Sections share figures (before/after and roi reuse the others' measures), so each is
+    # worked out once for the page.
+    with memo.remembering():
+        return [make(team, filters, today=today) for make in SECTIONS]
 
 
 def find_table(sections: list[Section], slug: str) -> Table | None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
+from sapling.reports.memo import memoised
 from sapling.reports.metrics import (
     Target,
     WaitFigures,
@@ -58,6 +59,7 @@ def open_days(team: Team, filters: Filters, *, today: dt.date) -> TierDays:
     return [(tier, (today - start).days, n) for tier, _p, start, n in counts_by_start(entries)]
 
 
+@memoised
 def seen_days(team: Team, filters: Filters) -> TierDays:
     """(tier, days waited to the clock stop, n) for children whose clock stopped in the
     period: one query."""
@@ -377,6 +379,7 @@ def seen_within_target(team: Team, filters: Filters) -> PeriodFigure:
     return PeriodFigure(figures.percent_within_target, figures.waiting)
 
 
+@memoised
 def waiting_on(team: Team, filters: Filters, day: dt.date) -> WaitFigures:
     """The list as it stood at the end of `day`: entries whose clock had started by then,
     neither seen nor taken off the list by then, with their days waited on that day (one

@@ -222,6 +222,7 @@ def test_the_section_asks_the_database_the_same_few_questions_however_many_refer
     for n in range(12):
         _child_referred_on(team, dt.date(2026, 3, 1) + dt.timedelta(days=7 * n))
 
-    # One per table (source, tier, locality counts, re-referrals) and the team's localities.
-    with django_assert_num_queries(5):
+    # Counts by day, source and tier (read once for both tables), by locality, re-referrals,
+    # and the team's localities.
+    with django_assert_num_queries(4):
         demand.section(team, SPRING, today=TODAY)
