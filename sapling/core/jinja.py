@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from markupsafe import Markup, escape
 
 from sapling.core import presenters
 from sapling.core.permissions import has_permission
@@ -26,6 +28,24 @@ def localdate(value: Any, fmt: str = "%-d %B %Y") -> str:
     if hasattr(value, "tzinfo"):
         value = timezone.localtime(value)
     return value.strftime(fmt)
+
+
+# A path on this site inside plain text, such as "/reports/settings/".
+_SITE_PATH = re.compile(r"(?<![\w/.])(/[a-z0-9][a-z0-9\-/]*/)")
+
+
+def link_paths(text: str) -> Markup:
+    """Plain text, escaped, with each path that is a page of Sapling made a link to it."""
+
+    def link(found: re.Match[str]) -> str:
+        path = found.group(1)
+        try:
+            resolve(path)
+        except Resolver404:
+            return path
+        return f'<a href="{path}">{path}</a>'
+
+    return Markup(_SITE_PATH.sub(link, str(escape(text))))  # noqa: S704 - escaped above
 
 
 def environment(**options: Any) -> Environment:
@@ -51,5 +71,6 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["localdate"] = localdate
     env.filters["nhs_number"] = format_nhs_number
+    env.filters["link_paths"] = link_paths
     presenters.bind(env)
     return env
