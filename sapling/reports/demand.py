@@ -115,23 +115,25 @@ def _programme_note(filters: Filters) -> str:
     return " " + _("The programme filter does not apply: a referral is not to a programme.")
 
 
+DayCounts = tuple[tuple[dt.date, str, str, str | None, int, int], ...]
+
+
 @memoised
-def day_counts(
-    team: Team, filters: Filters
-) -> tuple[tuple[dt.date, str, str, str | None, int], ...]:
-    """(received date, source, status, waiting-list tier, n) for the period: one query that
-    both the source and the triage tables fold, so a large team's referrals are read once."""
+def day_counts(team: Team, filters: Filters) -> DayCounts:
+    """(received date, source, status, waiting-list tier, referrals, re-referrals) for the
+    period: one query that the source, triage and re-referral tables all fold, so a large
+    team's referrals are read once."""
     return tuple(
-        referrals_in(team, filters)
+        with_re_referral(referrals_in(team, filters))
         .values_list("received_on", "source", "status", "waitlist_entry__tier")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), again=Count("pk", filter=Q(is_re_referral=True)))
     )
 
 
 def referrals_by_source(team: Team, filters: Filters) -> Table:
     months = months_in(filters.date_from, filters.date_to)
     rows = day_counts(team, filters)
-    folded = fold_by_month(((day, source, n) for day, source, _s, _t, n in rows), months)
+    folded = fold_by_month(((day, source, n) for day, source, _s, _t, n, _a in rows), months)
     present = {source for counts in folded.values() for source in counts}
     sources = [source for source in Source if source in present]
     monthly = {month: sum(folded[month].values()) for month in months}
@@ -179,7 +181,8 @@ def referrals_by_tier(team: Team, filters: Filters) -> Table:
     months = months_in(filters.date_from, filters.date_to)
     rows = day_counts(team, filters)
     folded = fold_by_month(
-        ((day, triage_result(status, tier), n) for day, _source, status, tier, n in rows), months
+        ((day, triage_result(status, tier), n) for day, _source, status, tier, n, _a in rows),
+        months,
     )
     labels = _result_labels()
     totals = Counter[str]()
@@ -254,14 +257,13 @@ def referrals_by_locality(team: Team, filters: Filters) -> Table:
     )
 
 
-@memoised
-def re_referral_counts(team: Team, filters: Filters) -> tuple[tuple[dt.date, int, int], ...]:
-    """(received date, referrals, re-referrals) for the period: one query."""
-    return tuple(
-        with_re_referral(referrals_in(team, filters))
-        .values_list("received_on")
-        .annotate(n=Count("pk"), again=Count("pk", filter=Q(is_re_referral=True)))
-    )
+def re_referral_counts(team: Team, filters: Filters) -> list[tuple[dt.date, int, int]]:
+    """(received date, referrals, re-referrals) for the period."""
+    by_day: dict[dt.date, tuple[int, int]] = {}
+    for day, _source, _status, _tier, n, again in day_counts(team, filters):
+        referrals, re_referred = by_day.get(day, (0, 0))
+        by_day[day] = (referrals + n, re_referred + again)
+    return [(day, n, again) for day, (n, again) in sorted(by_day.items())]
 
 
 def re_referrals(team: Team, filters: Filters) -> Table:
@@ -307,7 +309,7 @@ def re_referrals(team: Team, filters: Filters) -> Table:
 
 
 def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
-    with remembering():  # the source and triage tables share one query
+    with remembering():  # the source, triage and re-referral tables share one query
         return Section(
             slug="demand",
             title=_("Demand"),
@@ -322,7 +324,7 @@ def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
 
 def referrals_a_month(team: Team, filters: Filters) -> PeriodFigure:
     """Mean referrals a month: referrals in the period ÷ its length in average months."""
-    # Counted from the re-referral query, which before/after asks for anyway.
+    # Counted from the query the re-referral rate asks anyway (before/after shows both).
     n = sum(referrals for _day, referrals, _again in re_referral_counts(team, filters))
     months = length_in_months(filters.date_from, filters.date_to)
     return PeriodFigure((n / months).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), n)

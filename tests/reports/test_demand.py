@@ -222,7 +222,7 @@ def test_the_section_asks_the_database_the_same_few_questions_however_many_refer
     for n in range(12):
         _child_referred_on(team, dt.date(2026, 3, 1) + dt.timedelta(days=7 * n))
 
-    # Counts by day, source and tier (read once for both tables), by locality, re-referrals,
-    # and the team's localities.
-    with django_assert_num_queries(4):
+    # Counts by day, source, tier and re-referral (read once for three tables), by
+    # locality, and the team's localities.
+    with django_assert_num_queries(3):
         demand.section(team, SPRING, today=TODAY)
