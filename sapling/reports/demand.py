@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from sapling.reports.memo import memoised, remembering
 from sapling.reports.metrics import length_in_months, month_start, months_in, percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
+from sapling.waitlist.models import WaitlistEntry
 
 # A referral within this many days after an earlier one for the same child is a re-referral.
 RE_REFERRAL_DAYS = 365
@@ -123,9 +124,13 @@ def day_counts(team: Team, filters: Filters) -> DayCounts:
     """(received date, source, status, waiting-list tier, referrals, re-referrals) for the
     period: one query that the source, triage and re-referral tables all fold, so a large
     team's referrals are read once."""
+    # The entry's tier looked up per referral (one-to-one, by its unique index): a join
+    # makes PostgreSQL hash every team's waiting-list entries, several times slower.
+    entry_tier = Subquery(WaitlistEntry.objects.filter(referral=OuterRef("pk")).values("tier"))
     return tuple(
         with_re_referral(referrals_in(team, filters))
-        .values_list("received_on", "source", "status", "waitlist_entry__tier")
+        .annotate(entry_tier=entry_tier)
+        .values_list("received_on", "source", "status", "entry_tier")
         .annotate(n=Count("pk"), again=Count("pk", filter=Q(is_re_referral=True)))
     )
 
