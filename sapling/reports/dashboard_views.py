@@ -58,8 +58,7 @@ def download_dashboard_table(request: TeamRequest, table: str, file_format: str)
     if form.is_bound and not form.is_valid():
         return _dashboard(request, form, status=400)
     filters = form.filters()
-    shown = sections.all_sections(request.team, filters, today=timezone.localdate())
-    found = sections.find_table(shown, table)
+    found = sections.table_named(request.team, filters, table, today=timezone.localdate())
     if found is None:
         raise Http404
     body = to_csv(found) if file_format == "csv" else to_xlsx([found])

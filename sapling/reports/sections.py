@@ -8,7 +8,7 @@ same everywhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sapling.accounts.models import Team
 from sapling.reports import (
@@ -44,12 +44,19 @@ def all_sections(team: Team, filters: Filters, *, today: dt.date) -> list[Sectio
         return [make(team, filters, today=today) for make in SECTIONS]
 
 
-def find_table(sections: list[Section], slug: str) -> Table | None:
+def find_table(sections: Iterable[Section], slug: str) -> Table | None:
     for section in sections:
         for table in section.tables:
             if table.slug == slug:
                 return table
     return None
+
+
+def table_named(team: Team, filters: Filters, slug: str, *, today: dt.date) -> Table | None:
+    """One table as the dashboard shows it, working out only the sections up to the one
+    that holds it (a download of a demand table need not wait for before/after)."""
+    with memo.remembering():
+        return find_table((make(team, filters, today=today) for make in SECTIONS), slug)
 
 
 def comparables() -> list[Comparable]:

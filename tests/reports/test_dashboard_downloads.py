@@ -14,10 +14,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from sapling.accounts.models import Team, User
+from sapling.reports import sections
 from sapling.reports.filters import Filters
+from sapling.reports.tables import Section
 from tests.conftest import logged_in
 from tests.factories import ChildFactory, LocalityFactory, ReferralFactory
-from tests.reports.dashboard_sections import use_hand_made_sections
+from tests.reports.dashboard_sections import (
+    demand_section,
+    use_hand_made_sections,
+    waiting_section,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +142,22 @@ def test_bad_filters_give_the_page_with_the_problem_not_a_file(lead: User) -> No
 def test_only_a_lead_downloads(clinician: User, commissioner: User) -> None:
     for user in (clinician, commissioner):
         assert logged_in(user).get(_url("referrals-by-month", "csv")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_download_works_out_only_the_sections_up_to_its_table(
+    lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worked_out: list[str] = []
+
+    def later_section(team: Team, filters: Filters, *, today: dt.date) -> Section:
+        worked_out.append("waiting")
+        return waiting_section(team, filters, today=today)
+
+    monkeypatch.setattr(sections, "SECTIONS", (demand_section, later_section))
+    client = logged_in(lead)
+
+    assert client.get(_url("referrals-by-month", "csv")).status_code == 200
+    assert worked_out == []
+    assert client.get(_url("median-wait", "csv")).status_code == 200
+    assert worked_out == ["waiting"]
