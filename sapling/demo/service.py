@@ -31,6 +31,7 @@ from sapling.demo import (
     demo_care,
     demo_child_records,
     demo_consultations,
+    demo_group_history,
     demo_groups,
     demo_outcomes,
     demo_planning,
@@ -51,6 +52,7 @@ HOLIDAY_SHARE = 0.5
 FEATURES = (
     demo_groups,
     demo_consultations,
+    demo_group_history,
     demo_care,
     demo_child_records,
     demo_planning,
