@@ -36,6 +36,7 @@ from sapling.groups.models import (
 )
 from sapling.reports.demand import month_label
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
+from sapling.reports.memo import memoised
 from sapling.reports.metrics import months_in, percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 
@@ -124,18 +125,22 @@ def read_registers(runs: QuerySet[Run]) -> Registers:
     orderings would join enrolments and runs to every mark). Only "attended" marks are
     read one by one: completion and dropout tell attended from everything else
     (apologies, did not attend and no mark all count as missed); the rest are counted."""
-    run_ids = runs.values("pk")
+    # The ids once, as a list: each register query then uses the run index directly rather
+    # than repeating the period's grouped subquery.
+    run_ids = list(runs.values_list("pk", flat=True).order_by())
     held_marks = Attendance.objects.filter(session__run__in=run_ids).exclude(
         session__status=SessionStatus.CANCELLED
     )
-    sessions: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
-    for session_id, run_id, starts_at in (
+    held: defaultdict[int, list[int]] = defaultdict(list)
+    # Date order, as attendance.pattern_for has it, sorted by the database (no datetimes
+    # to convert).
+    for session_id, run_id in (
         Session.objects.filter(run__in=run_ids)
         .exclude(status=SessionStatus.CANCELLED)
-        .values_list("pk", "run_id", "starts_at")
-        .order_by()
+        .values_list("pk", "run_id")
+        .order_by("run_id", "starts_at", "pk")
     ):
-        sessions[run_id].append((starts_at, session_id))
+        held[run_id].append(session_id)
     attended: dict[int, set[int]] = defaultdict(set)
     for enrolment_id, session_id in (
         held_marks.filter(mark=Mark.ATTENDED).values_list("enrolment_id", "session_id").order_by()
@@ -155,10 +160,10 @@ def read_registers(runs: QuerySet[Run]) -> Registers:
         .order_by()
     ):
         places[run_id].append(Place(pk, status, enrolled_at))
-    held = {run_id: [pk for _starts, pk in sorted(found)] for run_id, found in sessions.items()}
-    return Registers(defaultdict(list, held), attended, marks, places)
+    return Registers(held, attended, marks, places)
 
 
+@memoised
 def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
     """Figures per programme id for the runs in the period, in five queries."""
     runs = runs_in_period(team, filters)
@@ -199,6 +204,7 @@ def _add_run(programme: ProgrammeFigures, status: str, registers: Registers, run
         figures.dropped_out += dropped_out(pattern)
 
 
+@memoised
 def places_attended(team: Team, filters: Filters) -> int:
     """Places (not reserve places) on runs in the period whose holder attended at least
     one session held."""
@@ -465,6 +471,7 @@ def consultation_months(team: Team, filters: Filters) -> dict[dt.date, MonthCoun
     return by_month
 
 
+@memoised
 def consultation_totals(team: Team, filters: Filters) -> MonthCounts:
     total = MonthCounts()
     for month_counts in consultation_months(team, filters).values():

@@ -34,6 +34,7 @@ from sapling.outcomes.models import (
 from sapling.outcomes.scoring import gas_t_score
 from sapling.reports.filters import Comparable, Filters, PeriodFigure
 from sapling.reports.group_report import period_bounds
+from sapling.reports.memo import memoised
 from sapling.reports.metrics import percent
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
@@ -88,6 +89,7 @@ def _gas_scoped(found: QuerySet[GasGoal], filters: Filters) -> QuerySet[GasGoal]
 # --- Measure completion -------------------------------------------------------------------
 
 
+@memoised
 def completion_counts(team: Team, filters: Filters) -> dict[Key, tuple[int, int]]:
     """(owed, completed) per key, for administrations due in the period.
 
@@ -143,11 +145,13 @@ def goals_rated(team: Team, filters: Filters) -> QuerySet[Any]:
     )
 
 
+@memoised
 def goals_achieved(team: Team, filters: Filters) -> int:
     """Goals whose latest rating in the period is 0 (as expected) or better."""
     return goals_rated(team, filters).filter(latest__gte=0).count()
 
 
+@memoised
 def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
     """Per goal set, the T-score at baseline and at each goal's latest rating in the period.
 
@@ -206,6 +210,7 @@ def _t_score(levels: tuple[int, ...], weights: tuple[int, ...]) -> float:
 # --- Family confidence and the Friends and Family Test -----------------------------------
 
 
+@memoised
 def positive_counts(team: Team, filters: Filters, instrument: str) -> dict[Key, tuple[int, int]]:
     """(answers, positive) per key, over responses submitted in the period to `instrument`.
 
