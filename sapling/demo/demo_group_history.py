@@ -9,7 +9,8 @@ a place whose first attended session is the day their clock stopped. School staf
 assistants" twice. Every run is finished, with its registers, and the measures the
 outcomes rules make for a run (feedback after each session attended, family confidence at
 the end) are there, most answered, the rest sent and reminded, with the Friends and Family
-Test the service asked families at the end of each parenting group.
+Test the service asked families at the end of each parenting group. Some of the staff
+booked a consultation in the weeks after their training.
 
 This is history, so nothing here goes through the lifecycle (which would stop clocks and
 send messages now): records are written in bulk, dated when things happened. It loads
@@ -27,8 +28,15 @@ from zoneinfo import ZoneInfo
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from sapling.accounts.models import Team
+from sapling.accounts.models import Team, User
 from sapling.children.models import Carer
+from sapling.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    Slot,
+    SlotStatus,
+)
+from sapling.demo import demo_consultations
 from sapling.demo.demo_groups import FAMILY_NAMES, FIRST_NAMES, ROLES, SETTINGS, _ascii
 from sapling.demo.flow import REDESIGN_WEEKS_AGO, Cast
 from sapling.groups.models import (
@@ -86,6 +94,8 @@ BEFORE_DEMO_RUN = dt.timedelta(days=56)
 ANSWERED = 0.72
 ON_PAPER = 0.1
 FEEDBACK_ANSWERED = 0.6
+# Share of the staff who attended training and booked a consultation afterwards.
+CONSULTED = 0.2
 
 
 @dataclass
@@ -554,6 +564,86 @@ def load(*, team: Team, cast: Cast, rng: random.Random, today: dt.date) -> None:
     places = _enrol(runs, planned, cast, rng)
     _registers(places, runs, cast, rng)
     _questionnaires(places, team, cast, rng)
+    # demo_consultations keeps its own slots from this week on.
+    _consultations(places, team, cast, rng, before=start_of_week(today) - dt.timedelta(weeks=8))
+
+
+def _consultations(
+    places: list[Place], team: Team, cast: Cast, rng: random.Random, *, before: dt.date
+) -> None:
+    """Some staff booked a consultation in the weeks after their training: a Tuesday video
+    call or a Thursday phone call, recorded as the OT saw it."""
+    clinicians = cast.clinicians[:2]
+    if not clinicians:
+        return
+    taken: set[tuple[int, dt.datetime]] = set()
+    slots: list[Slot] = []
+    bookings: list[Consultation] = []
+    for place in places:
+        enrolment = place.enrolment
+        if enrolment.child_id is not None or not place.attended or rng.random() > CONSULTED:
+            continue
+        clinician = rng.choice(clinicians)
+        day = timezone.localdate(place.sessions[-1].starts_at) + dt.timedelta(
+            days=rng.randint(5, 28)
+        )
+        online = rng.random() < 0.6
+        day = _on_or_after(day, 1 if online else 3)
+        starts_at = _at(day, 15, 45) if online else _at(day, 16)
+        if day >= before or (clinician.pk, starts_at) in taken:
+            continue
+        taken.add((clinician.pk, starts_at))
+        slots.append(
+            Slot(
+                team=team,
+                clinician=clinician,
+                starts_at=starts_at,
+                minutes=30,
+                mode=demo_consultations.Mode.ONLINE if online else demo_consultations.Mode.PHONE,
+                meeting_link=demo_consultations.MEETING_LINK if online else "",
+                status=SlotStatus.BOOKED,
+                created_by=clinician,
+                updated_by=clinician,
+            )
+        )
+        bookings.append(_booking(enrolment, team, starts_at, online, clinician, rng))
+    for slot, booking in zip(Slot.objects.bulk_create(slots), bookings, strict=True):
+        booking.slot = slot
+    Consultation.objects.bulk_create(bookings)
+    for booking in bookings:
+        Slot.objects.filter(pk=booking.slot.pk).update(created_at=booking.booked_at)
+        Consultation.objects.filter(pk=booking.pk).update(
+            created_at=booking.booked_at, updated_at=booking.recorded_at
+        )
+
+
+def _booking(
+    enrolment: Enrolment,
+    team: Team,
+    starts_at: dt.datetime,
+    online: bool,
+    clinician: User,
+    rng: random.Random,
+) -> Consultation:
+    held = rng.random() < 0.85
+    return Consultation(
+        team=team,
+        enrolment=enrolment,
+        name=enrolment.participant_name,
+        role=enrolment.participant_role,
+        setting=enrolment.participant_setting,
+        email=enrolment.participant_email,
+        phone="" if online else f"07700 900{rng.randrange(1000):03d}",
+        question=rng.choice(demo_consultations.QUESTIONS),
+        booked_at=starts_at - dt.timedelta(days=rng.randint(2, 10)),
+        status=ConsultationStatus.HELD if held else ConsultationStatus.NOT_HELD,
+        advice=rng.choice(demo_consultations.ADVICE) if held else "",
+        referral=rng.choice(demo_consultations.OUTCOMES) if held else "",
+        not_held_reason="" if held else rng.choice(demo_consultations.NOT_HELD),
+        recorded_at=starts_at + dt.timedelta(minutes=40),
+        recorded_by=clinician,
+        updated_by=clinician,
+    )
 
 
 def delete(team: Team) -> None:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sapling.accounts.models import Team
+from sapling.consultations.models import Consultation
 from sapling.demo import demo_group_history
 from sapling.demo.flow import REDESIGN_WEEKS_AGO
 from sapling.demo.places import TEAM_NAME
@@ -130,6 +131,23 @@ def test_the_dashboard_and_commissioner_tables_show_the_groups() -> None:
     total = year.rows[-1]
     runs, offered, taken = total[2], total[3], total[4]
     assert runs >= 10 and 0.7 <= taken / offered <= 0.95
+
+    # Some staff booked a consultation after their training, and it was recorded.
+    consulted = Consultation.objects.filter(
+        team=team, enrolment__run__in=_history(team, today)
+    ).select_related("slot", "enrolment")
+    assert consulted
+    for consultation in consulted:
+        assert consultation.enrolment is not None
+        last = consultation.enrolment.run.sessions.order_by("-starts_at").first()
+        assert last is not None and consultation.slot.starts_at > last.ends_at
+        assert consultation.status in ("held", "not_held")
+        assert (consultation.status == "held") == bool(consultation.referral)
+    # The dashboard counts those of the last year, not only the demo's last eight weeks.
+    year_ago = timezone.now() - dt.timedelta(days=365)
+    earlier = consulted.filter(status="held", slot__starts_at__gte=year_ago).count()
+    held = group_report.consultation_totals(team, Filters.last_twelve_months(today)).held
+    assert held >= earlier > 0
 
     quarter = Quarter.last_complete(today)
     places = commissioner.count_measures(team, quarter)["group-places"]
