@@ -207,11 +207,12 @@ def test_small_counts_are_starred_and_the_next_smallest_hidden_so_the_total_give
 def test_local_authority_comes_from_the_childs_area_and_gp_cluster_from_their_practice(
     team: Team,
 ) -> None:
-    Lsoa.objects.create(code="W01000999", name="Swansea 999A", local_authority="Swansea")
+    # A made-up code: the real areas may be loaded by another test in the same run.
+    Lsoa.objects.create(code="W01099999", name="Swansea 999A", local_authority="Swansea")
     cluster = GPClusterFactory.create(team=team, name="Penderi")
     in_cluster = GPPracticeFactory.create(team=team, cluster=cluster)
     no_cluster = GPPracticeFactory.create(team=team)
-    referrals(team, 20, area_status="known", lsoa_code="W01000999", gp_practice=in_cluster)
+    referrals(team, 20, area_status="known", lsoa_code="W01099999", gp_practice=in_cluster)
     referrals(team, 10, area_status="ambiguous", gp_practice=no_cluster)
     referrals(team, 10)
 
@@ -400,7 +401,7 @@ def test_the_tables_take_the_same_few_queries_however_many_children(
     team: Team, django_assert_num_queries: Any
 ) -> None:
     locality = LocalityFactory.create(team=team)
-    referrals(team, 30, locality=locality, area_status="known", lsoa_code="W01000999")
+    referrals(team, 30, locality=locality, area_status="known", lsoa_code="W01099999")
     for _ in range(10):
         WaitlistEntryFactory.create(team=team, clock_start=dt.date(2025, 7, 1))
     commissioner.quarter_tables(team, QUARTER)  # report settings made on first use
