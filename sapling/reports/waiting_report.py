@@ -103,6 +103,17 @@ def _figure_columns(count_label: str, within_label: str) -> tuple[Column, ...]:
     )
 
 
+def _summary_values(overall: WaitFigures, team: Team) -> dict[str, object]:
+    """The figures a waiting table's summary sentence names."""
+    return {
+        "n": overall.waiting,
+        "median": overall.median_weeks,
+        "p92": overall.p92_weeks,
+        "within": overall.percent_within_target,
+        "weeks": team.target_weeks,
+    }
+
+
 def _figure_row(tier: str, figures: WaitFigures) -> tuple[object, ...]:
     return (
         tier_label(tier),
@@ -145,13 +156,7 @@ def waiting_now(figures: dict[str, WaitFigures], team: Team, filters: Filters) -
             "%(n)s children are waiting: median %(median)s weeks, 92nd percentile %(p92)s "
             "weeks; %(within)s%% have waited less than the %(weeks)s-week target."
         )
-        % {
-            "n": overall.waiting,
-            "median": overall.median_weeks,
-            "p92": overall.p92_weeks,
-            "within": overall.percent_within_target,
-            "weeks": team.target_weeks,
-        }
+        % _summary_values(overall, team)
         if overall.waiting
         else _("No children are waiting."),
         chart=ChartSpec(
@@ -326,13 +331,7 @@ def waits_at_clock_stop(figures: dict[str, WaitFigures], team: Team, filters: Fi
             "weeks (92nd percentile %(p92)s weeks); %(within)s%% were seen within the "
             "%(weeks)s-week target."
         )
-        % {
-            "n": overall.waiting,
-            "median": overall.median_weeks,
-            "p92": overall.p92_weeks,
-            "within": overall.percent_within_target,
-            "weeks": team.target_weeks,
-        }
+        % _summary_values(overall, team)
         if overall.waiting
         else _("No children were first seen in the period."),
         chart=ChartSpec(
