@@ -71,3 +71,11 @@ def test_the_export_is_audited_as_an_export_naming_the_children(
 
 def test_support_workers_cannot_export(support_worker: User) -> None:
     assert logged_in(support_worker).get(URL).status_code == 404
+
+
+def test_only_those_who_may_export_are_offered_the_download(
+    support_worker: User, clinician: User
+) -> None:
+    page = reverse("waitlist:list_entries")
+    assert "Download this list (CSV)" in logged_in(clinician).get(page).content.decode()
+    assert "Download this list (CSV)" not in logged_in(support_worker).get(page).content.decode()
