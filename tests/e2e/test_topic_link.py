@@ -70,9 +70,7 @@ def test_a_parent_sends_a_topic_through_their_link(
 
     # The same link a second time: it has been used (a 404, which the console reports).
     page.goto(found.group(0))
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "We have already received your topic"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("We have already received your topic")
     assert all("status of 404" in m for m in browser_errors.messages)
     browser_errors.messages.clear()
     check_page()
