@@ -164,5 +164,5 @@ def test_a_teacher_attends_training_then_books_a_consultation(
     # And the link cannot book a second time
     page.goto(_secure_link_in(str(invitation.body)))
     # (a 404 page, which the browser logs as an error, so it is not run through check_page)
-    expect(page.get_by_text("This link has been used.")).to_be_visible()
+    expect(page.get_by_text("You have already booked with this link")).to_be_visible()
     assert Consultation.objects.count() == 1
