@@ -179,6 +179,28 @@ def _episodes(today: dt.date) -> int:
 # --- Group runs -------------------------------------------------------------------------------
 
 
+# What identifies a run's administration: instrument, session, enrolment, time point,
+# recipient email, due date and carer (as _make looks one up).
+RunKey = tuple[int, int | None, int | None, str, str, dt.date, int | None]
+
+
+def _made_for_run(run: Run) -> set[RunKey]:
+    """The run's administrations, in one query, so send-due asks again only for new ones."""
+    return set(
+        Administration.objects.filter(run=run)
+        .order_by()
+        .values_list(
+            "instrument_version__instrument_id",
+            "session_id",
+            "enrolment_id",
+            "time_point",
+            "recipient_email",
+            "due_on",
+            "carer_id",
+        )
+    )
+
+
 def _for_place(
     enrolment: Enrolment,
     version: InstrumentVersion,
@@ -186,10 +208,26 @@ def _for_place(
     due: dt.date,
     session: Session | None = None,
     parents_only: bool = False,
+    made: set[RunKey] | None = None,
 ) -> int:
     if parents_only and enrolment.child_id is None:
         return 0
     respondent = Respondent.PARENT if enrolment.child_id is not None else Respondent.TEACHER
+    recipients = [
+        recipient
+        for recipient in place_recipients(enrolment)
+        if made is None
+        or (
+            version.instrument_id,
+            session.pk if session else None,
+            enrolment.pk,
+            time_point,
+            "" if recipient.carer else recipient.address,
+            due,
+            recipient.carer.pk if recipient.carer else None,
+        )
+        not in made
+    ]
     return sum(
         _make(
             team=enrolment.run.team,
@@ -204,7 +242,7 @@ def _for_place(
             session=session,
             enrolment=enrolment,
         )
-        for recipient in place_recipients(enrolment)
+        for recipient in recipients
     )
 
 
@@ -227,6 +265,7 @@ def _runs(now: dt.datetime) -> int:
         assert plan.run_id is not None
         plans.setdefault(plan.run_id, []).append(plan)
     for run in runs.distinct().select_related("team").prefetch_related("sessions"):
+        made_already = _made_for_run(run)
         held = _held(run, now)
         live = [s for s in run.sessions.all() if s.status != SessionStatus.CANCELLED]
         places = list(
@@ -243,17 +282,22 @@ def _runs(now: dt.datetime) -> int:
             day = timezone.localdate(session.starts_at)
             for place in places:
                 if (place.pk, session.pk) in attended:
-                    made += _for_place(place, feedback, TimePoint.SESSION, day, session)
+                    made += _for_place(
+                        place, feedback, TimePoint.SESSION, day, session, made=made_already
+                    )
         finished = bool(live) and len(held) == len(live)
         ever = {enrolment_id for enrolment_id, _session in attended}
         if finished:
             end = timezone.localdate(live[-1].starts_at)
+            experience = [
+                (version, version.instrument.name == FAMILY_CONFIDENCE)
+                for version in _experience(run.team)
+            ]
             for place in places:
                 if place.pk in ever:
-                    for version in _experience(run.team):
-                        parents_only = version.instrument.name == FAMILY_CONFIDENCE
+                    for version, parents_only in experience:
                         made += _for_place(
-                            place, version, TimePoint.RUN_END, end, None, parents_only
+                            place, version, TimePoint.RUN_END, end, None, parents_only, made_already
                         )
         for plan in plans.get(run.pk, []):
             if plan.time_point == TimePoint.RUN_START and held:
@@ -263,7 +307,13 @@ def _runs(now: dt.datetime) -> int:
             else:
                 continue
             for place in places:
-                made += _for_place(place, plan.instrument_version, plan.time_point, point_day)
+                made += _for_place(
+                    place,
+                    plan.instrument_version,
+                    plan.time_point,
+                    point_day,
+                    made=made_already,
+                )
     return made
 
 

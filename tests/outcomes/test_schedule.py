@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,6 +124,32 @@ def test_a_run_asks_for_feedback_after_each_session_attended_and_experience_at_t
     end = Administration.objects.get(time_point="run_end")
     assert (end.carer, end.child) == (parent, child)
     assert made == 3
+
+
+def _add_places(run: Run, places: int) -> None:
+    for _ in range(places):
+        place = EnrolmentFactory.create(run=run)
+        for session in run.sessions.all():
+            AttendanceFactory.create(enrolment=place, session=session)
+
+
+def _queries_to_ask_again() -> int:
+    with CaptureQueriesContext(connection) as asked:
+        assert schedule_due_measures(NOW).runs == 0
+    return len(asked)
+
+
+def test_asking_again_about_a_run_already_asked_costs_the_same_whatever_its_size(
+    team: Team,
+) -> None:
+    run: Run = run_with_sessions(3, first_in_days=-21, programme__team=team)
+    _add_places(run, 2)
+    assert schedule_due_measures(NOW).runs == 2 * 3  # feedback after each session attended
+    small = _queries_to_ask_again()
+    _add_places(run, 10)
+    assert schedule_due_measures(NOW).runs == 10 * 3
+    # The run's administrations are read at once, not looked up place by place.
+    assert _queries_to_ask_again() == small
 
 
 def test_an_unfinished_run_asks_nothing_at_its_end(team: Team) -> None:
