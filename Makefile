@@ -70,7 +70,7 @@ e2e: install
 	$(BIN)/pytest -m e2e tests/e2e
 
 bench: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

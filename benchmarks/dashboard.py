@@ -48,16 +48,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _postgres import say, setup_django  # noqa: E402  (benchmarks/, this script's folder)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sapling_dashboard_bench"
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ["SAPLING_ENV"] = "development"
-os.environ.setdefault("SAPLING_DEBUG", "false")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapling.settings")
 
 DATA_VERSION = 1  # bump when the generator changes what it makes
 SEED = 20261126
@@ -179,30 +178,7 @@ WAIT_WEEKS = {"targeted": (16.0, 8.0), "specialist": (30.0, 18.0)}  # mean befor
 CHANGE_YEARS_AGO = 2  # each team's service change (redesign) date, for before/after
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if it is missing (connecting to 'postgres' to do so)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not found:
-            say(f"creating database {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(DEFAULT_URL)
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

@@ -34,15 +34,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _postgres import say, setup_django  # noqa: E402  (benchmarks/, this script's folder)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sapling_bench"
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ["SAPLING_ENV"] = "development"
-os.environ.setdefault("SAPLING_DEBUG", "false")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapling.settings")
 
 TIMED = 60  # timed requests per measure, after WARM_UP untimed ones
 WARM_UP = 5
@@ -76,30 +74,7 @@ FAMILY = ["Jones", "Davies", "Williams", "Evans", "Thomas", "Roberts", "Hughes",
 REASONS = ["handwriting", "self_care", "movement", "sensory", "play", "school_work"]
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if it is missing (connecting to 'postgres' to do so)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not found:
-            say(f"creating database {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(DEFAULT_URL)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
