@@ -30,6 +30,7 @@ from tests.groups.factories import (
     SessionFactory,
 )
 from tests.outcomes.factories import GasGoalFactory
+from tests.reports.table_rows import row
 from tests.waitlist.factories import WaitlistEntryFactory
 
 TODAY = dt.date(2026, 6, 30)
@@ -108,13 +109,6 @@ def has_contact(child: Child, day: dt.date, *, outcome: str = "attended") -> Non
     AppointmentFactory.create(
         episode=episode, starts_at=at(day), ends_at=at(day, 11), outcome=outcome
     )
-
-
-def row(table: Table, label: str) -> dict[str, Any]:
-    for values in table.rows:
-        if values[0] == label:
-            return {column.key: value for column, value in zip(table.columns, values, strict=True)}
-    raise AssertionError(f"no row {label!r} in {table.slug}")
 
 
 def reach_table(team: Team, filters: Filters = PERIOD) -> Table:

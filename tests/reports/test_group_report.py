@@ -15,7 +15,6 @@ from sapling.groups.figures import run_figures
 from sapling.groups.models import Programme, Run
 from sapling.reports import group_report
 from sapling.reports.filters import Filters
-from sapling.reports.tables import Table
 from tests.consultations.factories import ConsultationFactory, SlotFactory
 from tests.groups.factories import (
     AttendanceFactory,
@@ -24,6 +23,7 @@ from tests.groups.factories import (
     RunFactory,
     SessionFactory,
 )
+from tests.reports.table_rows import row as row_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +66,6 @@ def _run(
     return run
 
 
-def _row(table: Table, label: str) -> dict[str, Any]:
-    keys = [column.key for column in table.columns]
-    found = [dict(zip(keys, row, strict=True)) for row in table.rows if row[0] == label]
-    assert len(found) == 1, f"{label!r} in {[row[0] for row in table.rows]}"
-    return found[0]
-
-
 @pytest.fixture
 def sensory(team: Team) -> Programme:
     programme: Programme = ProgrammeFactory.create(team=team, name="Sensory in class")
@@ -109,7 +102,7 @@ def test_a_programmes_runs_give_places_fill_attendance_completion_and_dropout(
 
     table = group_report.programmes_table(team, SPRING)
 
-    row = _row(table, "Sensory in class")
+    row = row_of(table, "Sensory in class")
     assert (row["runs"], row["places_offered"], row["places_taken"]) == (1, 20, 4)
     assert row["fill_rate"] == Decimal("20.0")
     assert row["attendance"] == Decimal("53.8")  # 7 attended of 13 marks
@@ -144,11 +137,11 @@ def test_an_open_run_counts_places_and_attendance_but_no_completion_yet(
 
     table = group_report.programmes_table(team, SPRING)
 
-    parents = _row(table, "Parenting online")
+    parents = row_of(table, "Parenting online")
     assert parents["tier"] == "Targeted"
     assert parents["attendance"] == Decimal("50.0")
     assert parents["completion"] is None and parents["dropout"] is None  # no figure, not 0%
-    total = _row(table, "All programmes")
+    total = row_of(table, "All programmes")
     assert (total["runs"], total["places_offered"], total["places_taken"]) == (2, 18, 5)
     assert total["fill_rate"] == Decimal("27.8")
     assert total["completion"] == Decimal("50.0") and total["dropout"] == Decimal("50.0")
@@ -162,7 +155,7 @@ def test_runs_count_in_the_period_their_first_session_held_falls_in(
     _run(sensory, dt.date(2025, 12, 30), [["", A, A]], cancelled=(1,))
     _run(sensory, dt.date(2026, 3, 31), [[A, A]], status="cancelled")  # cancelled run
 
-    total = _row(group_report.programmes_table(team, SPRING), "All programmes")
+    total = row_of(group_report.programmes_table(team, SPRING), "All programmes")
 
     assert total["runs"] == 1
     assert total["completion"] == Decimal("100.0")
@@ -187,7 +180,7 @@ def test_programme_and_tier_filters_choose_the_runs(
     assert [row[0] for row in only_parents.rows] == ["Parenting online", "All programmes"]
     assert [row[0] for row in universal.rows] == ["Sensory in class", "All programmes"]
     assert [row[0] for row in specialist.rows] == ["All programmes"]
-    assert _row(specialist, "All programmes")["fill_rate"] is None
+    assert row_of(specialist, "All programmes")["fill_rate"] is None
     assert specialist.summary == "No runs started in the period."
 
 
@@ -196,7 +189,7 @@ def test_another_teams_runs_are_not_counted(
 ) -> None:
     _run(ProgrammeFactory.create(team=other_team), dt.date(2026, 2, 2), [[A, A]])
 
-    total = _row(group_report.programmes_table(team, SPRING), "All programmes")
+    total = row_of(group_report.programmes_table(team, SPRING), "All programmes")
 
     assert total["runs"] == 0 and total["attendance"] is None
 
@@ -239,7 +232,7 @@ def test_digital_access_needs_are_met_in_time_late_or_not_at_all(
 
     table = group_report.digital_access_table(team, SPRING)
 
-    total = _row(table, "All programmes")
+    total = row_of(table, "All programmes")
     assert (total["with_needs"], total["in_time"], total["late"], total["not_supported"]) == (
         4,
         2,
@@ -247,7 +240,7 @@ def test_digital_access_needs_are_met_in_time_late_or_not_at_all(
         1,
     )
     assert total["met"] == Decimal("50.0")
-    assert _row(table, "Sensory in class")["with_needs"] == 4
+    assert row_of(table, "Sensory in class")["with_needs"] == 4
 
 
 def test_no_digital_need_is_no_figure(team: Team, sensory: Programme) -> None:
@@ -255,7 +248,7 @@ def test_no_digital_need_is_no_figure(team: Team, sensory: Programme) -> None:
 
     table = group_report.digital_access_table(team, SPRING)
 
-    assert _row(table, "All programmes")["met"] is None
+    assert row_of(table, "All programmes")["met"] is None
     assert "No places" in table.summary
 
 

@@ -23,24 +23,17 @@ from sapling.outcomes.instruments import (
 from sapling.outcomes.models import Administration, GasGoal, GasRating, Response
 from sapling.reports import outcome_report
 from sapling.reports.filters import Filters
-from sapling.reports.tables import Table
 from tests.care.factories import EpisodeFactory
 from tests.factories import ChildFactory, LocalityFactory, UserFactory
 from tests.groups.factories import EnrolmentFactory, ProgrammeFactory, RunFactory
 from tests.outcomes.factories import AdministrationFactory, GasGoalFactory
+from tests.reports.table_rows import row as row_of
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 SPRING = Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 IN_SPRING = dt.date(2026, 2, 10)
-
-
-def _row(table: Table, label: str) -> dict[str, Any]:
-    keys = [column.key for column in table.columns]
-    found = [dict(zip(keys, row, strict=True)) for row in table.rows if row[0] == label]
-    assert len(found) == 1, f"{label!r} in {[row[0] for row in table.rows]}"
-    return found[0]
 
 
 @pytest.fixture
@@ -89,11 +82,11 @@ def test_completion_is_completed_over_measures_due_that_went_out_or_were_due_on_
 
     table = outcome_report.completion_table(team, SPRING)
 
-    assert _row(table, "Specialist")["owed"] == 6
-    assert _row(table, "Specialist")["completion"] == Decimal("33.3")
-    assert _row(table, "Targeted")["completion"] == Decimal("100.0")
-    assert _row(table, "Parenting online")["tier"] == "Targeted"
-    assert (_row(table, "All")["owed"], _row(table, "All")["completed"]) == (7, 3)
+    assert row_of(table, "Specialist")["owed"] == 6
+    assert row_of(table, "Specialist")["completion"] == Decimal("33.3")
+    assert row_of(table, "Targeted")["completion"] == Decimal("100.0")
+    assert row_of(table, "Parenting online")["tier"] == "Targeted"
+    assert (row_of(table, "All")["owed"], row_of(table, "All")["completed"]) == (7, 3)
     assert [row[0] for row in table.rows] == ["All", "Targeted", "Parenting online", "Specialist"]
 
 
@@ -149,7 +142,7 @@ def test_gas_change_is_latest_t_score_minus_baseline_over_the_same_goals(
     assert changes[1].baseline == pytest.approx(50 - 20 / spread)
     assert changes[1].latest == pytest.approx(50 + 10 / spread)
     assert (changes[0].baseline, changes[0].latest) == (30, 40)
-    everything = _row(table, "All")
+    everything = row_of(table, "All")
     assert (everything["sets"], everything["goals"], everything["achieved"]) == (2, 3, 2)
     assert everything["change"] == Decimal("14.3")  # mean of 18.6 and 10
     assert everything["achieved_share"] == Decimal("66.7")
@@ -169,15 +162,15 @@ def test_gas_goals_for_a_group_place_count_under_its_programme(
         team, Filters(SPRING.date_from, SPRING.date_to, tier="targeted")
     )
 
-    assert _row(table, "Parenting online")["change"] == Decimal("10.0")
-    assert _row(table, "Specialist")["change"] == Decimal("0.0")
+    assert row_of(table, "Parenting online")["change"] == Decimal("10.0")
+    assert row_of(table, "Specialist")["change"] == Decimal("0.0")
     assert [row[0] for row in targeted.rows] == ["All", "Targeted", "Parenting online"]
 
 
 def test_no_gas_ratings_is_no_figure(team: Team) -> None:
     table = outcome_report.gas_table(team, SPRING)
 
-    assert _row(table, "All")["change"] is None and _row(table, "All")["sets"] == 0
+    assert row_of(table, "All")["change"] is None and row_of(table, "All")["sets"] == 0
     assert outcome_report.comparables()[2].measure(team, SPRING).value is None
 
 
@@ -209,7 +202,7 @@ def test_fft_positive_is_very_good_or_good_over_every_response_including_dont_kn
 
     table = outcome_report.experience_table(team, SPRING)
 
-    row = _row(table, "Specialist")
+    row = row_of(table, "Specialist")
     assert (row["fft_answers"], row["fft_positive"], row["fft_share"]) == (5, 3, Decimal("60.0"))
     assert row["confident_share"] is None  # no confidence answers: no figure, not 0%
     fft = outcome_report.comparables()[0].measure(team, SPRING)
@@ -240,9 +233,9 @@ def test_family_confidence_is_extremely_or_somewhat_confident_by_tier_and_progra
 
     table = outcome_report.experience_table(team, SPRING)
 
-    assert _row(table, "Specialist")["confident_share"] == Decimal("50.0")
-    assert _row(table, "Parenting online")["confident_share"] == Decimal("100.0")
-    assert _row(table, "All")["confident_share"] == Decimal("66.7")
+    assert row_of(table, "Specialist")["confident_share"] == Decimal("50.0")
+    assert row_of(table, "Parenting online")["confident_share"] == Decimal("100.0")
+    assert row_of(table, "All")["confident_share"] == Decimal("66.7")
     assert "4 of 6 (66.7%) extremely or somewhat confident" in table.summary
     only_parenting = Filters(SPRING.date_from, SPRING.date_to, programme_id=parenting.pk)
     confidence = outcome_report.comparables()[1].measure(team, only_parenting)
