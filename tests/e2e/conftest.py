@@ -20,9 +20,13 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Route,
+    expect,
     sync_playwright,
 )
 from pytest_django.live_server_helper import LiveServer
+
+from sapling.accounts.models import User
+from tests.factories import PASSWORD
 
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -174,3 +178,13 @@ def check_page(page: Page, browser_errors: BrowserErrors, axe_source: str) -> Ca
         assert not violations, f"{where}: WCAG 2.2 A/AA violations:\n" + "\n".join(violations)
 
     return check
+
+
+def log_in(page: Page, user: User) -> None:
+    """Log in through the login page, as a person would."""
+    # The server's first page compiles its templates: slow on a busy machine.
+    page.goto("/accounts/login/", timeout=30_000)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_attached()

@@ -15,18 +15,11 @@ from playwright.sync_api import Page, expect
 
 from sapling.accounts.models import Team, User
 from sapling.reports.filters import Quarter
-from tests.factories import PASSWORD, ChildFactory, LocalityFactory, ReferralFactory
+from tests.e2e.conftest import log_in
+from tests.factories import ChildFactory, LocalityFactory, ReferralFactory
 from tests.reports.dashboard_sections import use_hand_made_sections
 
 pytestmark = pytest.mark.e2e
-
-
-def _log_in(page: Page, user: User) -> None:
-    page.goto(reverse("accounts:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_attached()
 
 
 def _referrals(team: Team) -> None:
@@ -51,7 +44,7 @@ def test_a_lead_filters_the_dashboard_to_one_locality_and_downloads_the_data(
     use_hand_made_sections(monkeypatch)
     _referrals(team)
     page.set_default_timeout(20_000)
-    _log_in(page, lead)
+    log_in(page, lead)
 
     # Given the dashboard, with Plotly's charts drawn and nothing refused by the CSP.
     page.goto(reverse("reports:show_dashboard"))

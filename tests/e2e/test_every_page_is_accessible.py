@@ -29,9 +29,8 @@ from sapling.triage.decisions import decide
 from sapling.waitlist import checkins
 from sapling.waitlist.models import CheckIn, WaitlistEntry
 from tests.core.test_permission_matrix import BUILDERS, MATRIX
-from tests.e2e.conftest import BrowserErrors
+from tests.e2e.conftest import BrowserErrors, log_in
 from tests.factories import (
-    PASSWORD,
     CarerFactory,
     ChildFactory,
     GPClusterFactory,
@@ -210,14 +209,6 @@ def check_in_link(objects: Objects) -> str:
     return f"/l/{token}/"
 
 
-def _log_in(page: Page, user: User) -> None:
-    page.goto(reverse("accounts:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_attached()
-
-
 def _matrix_urls(role: Role, objects: Objects) -> list[str]:
     urls = []
     for name, build_url, allowed in MATRIX:
@@ -235,7 +226,7 @@ def _matrix_urls(role: Role, objects: Objects) -> list[str]:
 def test_every_page_a_lead_sees_is_accessible(
     visits: Visits, page: Page, lead: User, objects: Objects
 ) -> None:
-    _log_in(page, lead)
+    log_in(page, lead)
     for url in _matrix_urls(Role.LEAD, objects):
         visits.open(url)
     visits.open(reverse("waitlist:list_entries") + "?order=need_adjusted")
@@ -265,7 +256,7 @@ def test_every_page_a_lead_sees_is_accessible(
 def test_every_page_a_partner_sees_is_accessible(
     visits: Visits, page: Page, partner: User, objects: Objects
 ) -> None:
-    _log_in(page, partner)
+    log_in(page, partner)
     for url in _matrix_urls(Role.PARTNER, objects):
         visits.open(url)
     visits.open(reverse("referrals:show_my_referral", args=[objects["my_referral"]]))
@@ -281,7 +272,7 @@ def test_the_home_page_and_letters_of_other_roles_are_accessible(
     visits: Visits, page: Page, team: Team, objects: Objects, role: Role
 ) -> None:
     user = MembershipFactory.create(team=team, role=role, user__username=f"u-{role}").user
-    _log_in(page, user)
+    log_in(page, user)
     visits.open(reverse("core:home"))
     if role == Role.ADMINISTRATOR:
         visits.open(reverse("core:list_messages"))

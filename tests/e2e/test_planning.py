@@ -12,18 +12,10 @@ from playwright.sync_api import Page, expect
 
 from sapling.accounts.models import Team, User
 from sapling.reports.models import PlanningRun, PlanningScenario, RunStatus
-from tests.factories import PASSWORD
+from tests.e2e.conftest import log_in
 from tests.reports.factories import waiting_list
 
 pytestmark = pytest.mark.e2e
-
-
-def _log_in(page: Page, user: User) -> None:
-    page.goto(reverse("accounts:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_attached()
 
 
 def test_a_lead_saves_compares_downloads_and_runs_long(
@@ -31,7 +23,7 @@ def test_a_lead_saves_compares_downloads_and_runs_long(
 ) -> None:
     waiting_list(team)
     page.set_default_timeout(20_000)
-    _log_in(page, lead)
+    log_in(page, lead)
 
     # The lead projects a change and saves it under a name.
     page.goto(reverse("reports:show_planning"))

@@ -16,20 +16,12 @@ from sapling.accounts.models import Team, User
 from sapling.children import safeguarding
 from sapling.children.models import Child
 from tests.children.factories import ChildAtSchoolFactory, PartnerSchoolFactory
-from tests.factories import PASSWORD, CarerFactory, SchoolFactory
+from tests.e2e.conftest import log_in
+from tests.factories import CarerFactory, SchoolFactory
 
 pytestmark = pytest.mark.e2e
 
 CheckPage = Callable[[], None]
-
-
-def _log_in(page: Page, user: User) -> None:
-    # The server's first page compiles its templates: slow on a busy machine.
-    page.goto("/accounts/login/", timeout=30_000)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_attached()
 
 
 def _log_out(page: Page) -> None:
@@ -77,7 +69,7 @@ def test_a_concern_reaches_the_lead_and_a_summary_reaches_only_its_school(
     safeguarding.set_safeguarding_lead(team=team, lead=lead, by=lead)
 
     # Given a clinician on the child's record
-    _log_in(page, clinician)
+    log_in(page, clinician)
     page.goto(f"/children/{pupil.pk}/")
     _heading(page, check_page, "Elis Powell")
 
@@ -157,7 +149,7 @@ def test_a_concern_reaches_the_lead_and_a_summary_reaches_only_its_school(
     _log_out(page)
 
     # Given the safeguarding lead
-    _log_in(page, lead)
+    log_in(page, lead)
     _menu_link(page, "Safeguarding").click()
 
     # Then the escalated concern is in the open list
@@ -168,7 +160,7 @@ def test_a_concern_reaches_the_lead_and_a_summary_reaches_only_its_school(
     _log_out(page)
 
     # Given the school's partner
-    _log_in(page, partner)
+    log_in(page, partner)
     _menu_link(page, "Shared summaries").click()
     _heading(page, check_page, "Summaries shared with your school")
 
