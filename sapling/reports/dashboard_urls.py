@@ -14,4 +14,5 @@ urlpatterns = [
         name="download_dashboard_table",
     ),
     path("dashboard/quarter/<str:quarter>/", views.print_quarter, name="print_quarter"),
+    path("before-and-after/", views.show_before_after, name="show_before_after"),
 ]

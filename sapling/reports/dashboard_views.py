@@ -1,5 +1,6 @@
-"""The lead's service dashboard, each of its tables as a download, and a quarter's report
-ready to print. Every figure comes from `sections.all_sections`, so the three agree."""
+"""The lead's service dashboard, each of its tables as a download, a quarter's report ready
+to print, and the before-and-after comparison. Every figure comes from `sections`, so the
+pages and the downloads agree."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from django.views.decorators.http import require_GET
 
 from sapling.core.http import TeamRequest
 from sapling.core.permissions import permission_required
-from sapling.reports import dashboard_display, sections
-from sapling.reports.dashboard_forms import DashboardFiltersForm
+from sapling.reports import before_after, dashboard_display, sections
+from sapling.reports.dashboard_forms import DashboardFiltersForm, ScopeFiltersForm
 from sapling.reports.filters import Filters, Quarter
-from sapling.reports.tables import to_csv, to_xlsx
+from sapling.reports.tables import Table, to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
@@ -62,10 +63,16 @@ def download_dashboard_table(request: TeamRequest, table: str, file_format: str)
     if found is None:
         raise Http404
     body = to_csv(found) if file_format == "csv" else to_xlsx([found])
-    name = dashboard_display.download_name(found, filters.date_from, filters.date_to, file_format)
+    name = _download_name(found, filters, file_format)
     response = HttpResponse(body, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _download_name(table: Table, filters: Filters, file_format: str) -> str:
+    if table.slug == before_after.SLUG:  # its windows are in its columns, not the filters
+        return f"sapling-{table.slug}-on-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    return dashboard_display.download_name(table, filters.date_from, filters.date_to, file_format)
 
 
 @require_GET
@@ -83,3 +90,20 @@ def print_quarter(request: TeamRequest, quarter: str) -> HttpResponse:
     shown = sections.all_sections(request.team, period, today=today)
     context = {"quarter": chosen, "sections": shown, "today": today, "display": dashboard_display}
     return render(request, "reports/dashboard/print_quarter.jinja", context)
+
+
+@require_GET
+@permission_required("reports.view_dashboard")
+def show_before_after(request: TeamRequest) -> HttpResponse:
+    """Each comparable figure either side of the service change date, for the locality, tier
+    and programme chosen. Its table downloads through download_dashboard_table."""
+    today = timezone.localdate()
+    form = ScopeFiltersForm(request.GET or None, team=request.team, today=today)
+    shown = sections.before_and_after(request.team, form.filters(), today=today)
+    context: dict[str, Any] = {
+        "form": form,
+        "section": shown,
+        "display": dashboard_display,
+        "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
+    }
+    return render(request, "reports/dashboard/show_before_after.jinja", context)

@@ -1,8 +1,11 @@
-"""The service dashboard's sections, in the order the page shows them.
+"""The service dashboard's sections, in the order the page shows them, and the
+before-and-after comparison, which has a page of its own.
 
-Each module's `section(team, filters, *, today)` returns a Section of Tables; the page, the
+Each module's `section(team, filters, *, today)` returns a Section of Tables; the pages, the
 printable quarterly report and the downloads all come from these, so a figure means the
-same everywhere.
+same everywhere. The before-and-after comparison is not on the dashboard: its windows are
+set by the service change date, so the dashboard's date range would not apply to it, and it
+works out every comparable figure twice (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -32,16 +35,22 @@ SECTIONS: tuple[SectionFunction, ...] = (
     equity.section,
     group_report.section,
     outcome_report.section,
-    before_after.section,
     roi.section,
 )
 
 
 def all_sections(team: Team, filters: Filters, *, today: dt.date) -> list[Section]:
-    # Sections share figures (before/after and roi reuse the others' measures), so each is
+    # Sections share figures (roi reuses the groups' and outcomes' measures), so each is
     # worked out once for the page.
     with memo.remembering():
         return [make(team, filters, today=today) for make in SECTIONS]
+
+
+def before_and_after(team: Team, filters: Filters, *, today: dt.date) -> Section:
+    # Two comparables may share a figure (median weeks and % within target read the same
+    # waits), so each is worked out once per window.
+    with memo.remembering():
+        return before_after.section(team, filters, today=today)
 
 
 def find_table(sections: Iterable[Section], slug: str) -> Table | None:
@@ -54,7 +63,10 @@ def find_table(sections: Iterable[Section], slug: str) -> Table | None:
 
 def table_named(team: Team, filters: Filters, slug: str, *, today: dt.date) -> Table | None:
     """One table as the dashboard shows it, working out only the sections up to the one
-    that holds it (a download of a demand table need not wait for before/after)."""
+    that holds it (a download of a demand table need not wait for the return on investment).
+    The before-and-after table comes from its own page's section."""
+    if slug == before_after.SLUG:
+        return find_table([before_and_after(team, filters, today=today)], slug)
     with memo.remembering():
         return find_table((make(team, filters, today=today) for make in SECTIONS), slug)
 

@@ -37,6 +37,7 @@ MATRIX: list[Row] = [
     ("dashboard CSV", _dashboard_table("csv"), {L}),
     ("dashboard XLSX", _dashboard_table("xlsx"), {L}),
     ("quarterly report", lambda o: reverse("reports:print_quarter", args=[_quarter()]), {L}),
+    ("before and after", lambda o: reverse("reports:show_before_after"), {L}),
     ("report settings", lambda o: reverse("reports:edit_report_settings"), {L}),
     ("quarterly tables", lambda o: reverse("reports:show_commissioner_tables"), {L, M}),
     ("quarterly tables CSV", _quarterly_tables("csv"), {L, M}),
