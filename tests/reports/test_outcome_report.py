@@ -165,6 +165,49 @@ def test_gas_goals_for_a_group_place_count_under_its_programme(
     assert row_of(table, "Parenting online")["change"] == Decimal("10.0")
     assert row_of(table, "Specialist")["change"] == Decimal("0.0")
     assert [row[0] for row in targeted.rows] == ["All", "Targeted", "Parenting online"]
+    only_parenting = Filters(SPRING.date_from, SPRING.date_to, programme_id=parenting.pk)
+    assert [row[0] for row in outcome_report.gas_table(team, only_parenting).rows] == [
+        "All",
+        "Targeted",
+        "Parenting online",
+    ]
+    specialist = Filters(SPRING.date_from, SPRING.date_to, tier="specialist")
+    assert [row[0] for row in outcome_report.gas_table(team, specialist).rows] == [
+        "All",
+        "Specialist",
+    ]
+
+
+def test_a_goal_counts_once_at_the_last_rating_recorded_on_its_latest_day(
+    team: Team, episode: Episode
+) -> None:
+    goal = _goal(team, -1, [(dt.date(2026, 1, 5), 2)], child=episode.child, episode=episode)
+    rater: User = UserFactory.create()
+    for time_point, level in [("discharge", 1), ("follow_up", -2)]:
+        GasRating.objects.create(
+            goal=goal, time_point=time_point, attainment=level, rated_on=IN_SPRING, rated_by=rater
+        )
+
+    (change,) = outcome_report.gas_changes(team, SPRING)
+
+    assert (change.goals, change.achieved, change.latest) == (1, 0, 30)
+    assert outcome_report.goals_achieved(team, SPRING) == 0
+
+
+def test_gas_locality_filter_keeps_goals_of_children_of_that_locality(
+    team: Team, episode: Episode
+) -> None:
+    north = LocalityFactory.create(team=team)
+    Child.objects.filter(pk=episode.child.pk).update(locality=north)
+    elsewhere: Episode = EpisodeFactory.create(team=team)
+    _goal(team, -1, [(IN_SPRING, 1)], child=episode.child, episode=episode)
+    _goal(team, -1, [(IN_SPRING, -1)], child=elsewhere.child, episode=elsewhere)
+
+    in_north = Filters(SPRING.date_from, SPRING.date_to, locality_id=north.pk)
+    (change,) = outcome_report.gas_changes(team, in_north)
+
+    assert (change.goals, change.latest) == (1, 60)
+    assert outcome_report.goals_achieved(team, in_north) == 1
 
 
 def test_no_gas_ratings_is_no_figure(team: Team) -> None:
