@@ -9,6 +9,9 @@ holds 30%), through Django's test client with DEBUG off:
   - the lead's dashboard (reports:show_dashboard) for the largest team, first load with the
     default filters: p95 under 2 s;
   - the same dashboard filtered to one locality and a 3-month range: p95 under 500 ms;
+  - the before-and-after page (reports:show_before_after, which has been a page of its own
+    since the dashboard stopped working it out) held to the same two targets: first load
+    p95 under 2 s, and filtered to the same locality p95 under 500 ms;
   - the commissioners' quarterly tables (reports:show_commissioner_tables) for each of the 7
     teams, as that team's commissioner: reported per team beside the 2 s first-load target.
 
@@ -1235,15 +1238,18 @@ def slowest_queries(client: Client, url: str, top: int = 8) -> list[dict[str, An
 
 
 def section_times(team: Team, filters: Any, today: dt.date) -> dict[str, Any]:
-    """Each dashboard section in page order, uncached, sharing figures as the page does
-    (sections.all_sections' memo scope): what each adds to a page's time."""
+    """Each dashboard section in page order, then the before-and-after page's, uncached,
+    sharing figures as the page does (sections.all_sections' memo scope): what each adds to
+    a page's time."""
     from sapling.reports import sections
     from sapling.reports.memo import remembering
 
     found = {}
     cache.clear()
+    from sapling.reports import before_after
+
     with remembering():
-        for make in sections.SECTIONS:
+        for make in (*sections.SECTIONS, before_after.section):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
                 make(team, filters, today=today)
@@ -1337,6 +1343,16 @@ def main() -> None:
     figures["dashboard_first_load"] = measure("first load", lead, dashboard, cold=True)
     say(f"dashboard, filtered reload (one locality, 3 months): {filtered}")
     figures["dashboard_filtered_reload"] = measure("filtered reload", lead, filtered, cold=False)
+    compared = reverse("reports:show_before_after")
+    say("the before-and-after page, first load (cache cleared before each)")
+    figures["before_after_first_load"] = measure(
+        "before/after first load", lead, compared, cold=True
+    )
+    compared_filtered = f"{compared}?{urlencode({'locality': filtered_locality(largest)})}"
+    say(f"the before-and-after page, filtered reload (one locality): {compared_filtered}")
+    figures["before_after_filtered_reload"] = measure(
+        "before/after filtered reload", lead, compared_filtered, cold=False
+    )
     say("for information: first load with PostgreSQL's JIT off for this connection")
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
@@ -1373,6 +1389,10 @@ def main() -> None:
     targets = {
         "dashboard_first_load_p95_under_2s": figures["dashboard_first_load"]["p95_ms"] < 2000,
         "dashboard_filtered_p95_under_500ms": figures["dashboard_filtered_reload"]["p95_ms"] < 500,
+        "before_after_first_load_p95_under_2s": figures["before_after_first_load"]["p95_ms"] < 2000,
+        "before_after_filtered_p95_under_500ms": (
+            figures["before_after_filtered_reload"]["p95_ms"] < 500
+        ),
         "commissioner_tables_p95_under_2s_every_team": worst_commissioner < 2000,
     }
     print(json.dumps({"figures": figures, "targets": targets}))

@@ -4,7 +4,7 @@ each group.
 
 The windows are up to twelve months each side, equal in length, and shortened (both alike)
 when the change is less than a year ago or the team's referrals start less than a year
-before it. The dashboard's date range does not move them; its locality, tier and programme
+before it. No date range moves them (the page has none); its locality, tier and programme
 filters pass to each figure. docs/metrics.md ("Before and after") says why.
 """
 
@@ -162,7 +162,7 @@ def comparison_table(
         notes=_(
             "Each window is up to twelve months, the same length both sides, shortened when "
             "the change is less than a year ago or the records start less than a year before "
-            "it. The dashboard's date range does not move the windows; its locality, tier and "
+            "it: the service change date sets them, not a date range. The locality, tier and "
             "programme filters apply. Group size is the number of referrals or children each "
             "figure is over. A change in a percentage is in percentage points, so it has no "
             "relative change."

@@ -166,7 +166,7 @@ def test_each_figure_is_shown_before_and_after_with_its_change_and_group_sizes(
         "Compared over 181 days either side of 1 January 2026 (Tiered triage). "
         "A fixed figure: 40 weeks before and 30 weeks after (groups of 10 and 12)."
     )
-    assert "date range does not move the windows" in table.notes
+    assert "the service change date sets them, not a date range" in table.notes
 
 
 def _referrals(team: Team, n: int, day: dt.date, **fields: Any) -> None:
