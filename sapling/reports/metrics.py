@@ -123,7 +123,12 @@ class WaitFigures:
 
 def wait_figures(days_counts: Mapping[int, int], *, target: Target) -> WaitFigures:
     """Number waiting, median, 92nd percentile and share within target, from day counts."""
-    weeks = weeks_histogram(days_counts)
+    return weeks_figures(weeks_histogram(days_counts), target=target)
+
+
+def weeks_figures(weeks: Mapping[int, int], *, target: Target) -> WaitFigures:
+    """The same figures from {completed weeks: children} as weeks_histogram gives (no week
+    with 0 children), for counts already in weeks."""
     waiting = sum(weeks.values())
     within = sum(n for w, n in weeks.items() if w < target.weeks)
     return WaitFigures(
@@ -171,9 +176,14 @@ def waited_at_least(days_counts: Mapping[int, int], weeks: int) -> int:
     return sum(n for days, n in days_counts.items() if completed_weeks(days) >= weeks)
 
 
-def days_from_weeks(counts_by_week: Mapping[str, int]) -> dict[int, int]:
-    """A snapshot's {"weeks": n} as {days: n}; weeks x 7 gives back the same completed weeks."""
-    return {int(weeks) * 7: n for weeks, n in counts_by_week.items()}
+def snapshot_weeks(counts_by_week: Mapping[str, int]) -> Counter[int]:
+    """A snapshot's {"weeks": n} as {completed weeks: n}, as weeks_histogram counts the same
+    children from their days (no week with 0 children, none below 0)."""
+    weeks: Counter[int] = Counter()
+    for week, n in counts_by_week.items():
+        if n:
+            weeks[max(int(week), 0)] += n
+    return weeks
 
 
 def month_start(day: dt.date) -> dt.date:

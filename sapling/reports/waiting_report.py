@@ -1,10 +1,11 @@
 """Waiting: the list now, the list week by week, the longest waits, and waits at the clock
 stop, per tier.
 
-Every figure comes from sapling.reports.metrics over counts one GROUP BY produced: entries
-per (tier, clock start) for the list now, per (tier, clock start, clock stop) for children
-seen, and the weekly Snapshot rows for the trend. docs/metrics.md ("Waiting over time")
-defines each figure and how it compares with the national returns.
+Every figure comes from sapling.reports.metrics over counts a GROUP BY produced: one pass
+over the entries counts the list now per (tier, clock start) and the children seen per
+(tier, days from clock start to clock stop); the weekly Snapshot rows give the trend.
+docs/metrics.md ("Waiting over time") defines each figure and how it compares with the
+national returns.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -25,15 +26,16 @@ from sapling.reports.memo import memoised
 from sapling.reports.metrics import (
     Target,
     WaitFigures,
-    days_from_weeks,
     group_days_counts,
+    snapshot_weeks,
     wait_figures,
     waited_at_least,
+    weeks_figures,
 )
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
-from sapling.waitlist.figures import TIER_ORDER, counts_by_start
-from sapling.waitlist.models import Snapshot, WaitlistEntry, WaitlistEntryQuerySet
+from sapling.waitlist.figures import TIER_ORDER
+from sapling.waitlist.models import EntryStatus, Snapshot, WaitlistEntry, WaitlistEntryQuerySet
 
 ALL = "all"
 TierDays = list[tuple[str, int, int]]  # (tier, days waited, children)
@@ -53,33 +55,69 @@ def entries_for(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
     return found.order_by()
 
 
-def open_days(team: Team, filters: Filters, *, today: dt.date) -> TierDays:
-    """(tier, days waited today, n) for the children on the list now: one query."""
-    entries = entries_for(team, filters).open()
-    return [(tier, (today - start).days, n) for tier, _p, start, n in counts_by_start(entries)]
+# On the list now: WaitlistEntryQuerySet.open(), as a condition one query can also count by.
+ON_LIST = Q(status__in=[EntryStatus.WAITING, EntryStatus.ALLOCATED])
+
+
+def stopped_in(filters: Filters) -> Q:
+    """Entries whose clock stopped in the period: the children first seen in it."""
+    return Q(clock_stopped_on__gte=filters.date_from, clock_stopped_on__lte=filters.date_to)
+
+
+# Children seen are counted by days waited (the ORM's portable date subtraction), not by
+# start and stop dates: a year's clock stops are a thousand rows rather than twenty thousand.
+DAYS_TO_STOP = F("clock_stopped_on") - F("clock_start")
+
+
+def listed_and_seen(team: Team, filters: Filters, *, today: dt.date) -> tuple[TierDays, TierDays]:
+    """(tier, days waited, n) for the children on the list now (days to today) and for those
+    seen in the period (days to the clock stop): one pass over the entries for both."""
+    rows = (
+        entries_for(team, filters)
+        .filter(ON_LIST | stopped_in(filters))
+        .annotate(
+            listed_since=Case(When(ON_LIST, then=F("clock_start"))),
+            waited_to_stop=Case(When(stopped_in(filters), then=DAYS_TO_STOP)),
+        )
+        .values_list("tier", "listed_since", "waited_to_stop")
+        .annotate(n=Count("pk"))
+    )
+    listed: TierDays = []
+    seen: TierDays = []
+    for tier, start, waited, n in rows:
+        if start is not None:
+            listed.append((tier, (today - start).days, n))
+        if waited is not None:
+            seen.append((tier, waited.days, n))
+    return listed, seen
 
 
 @memoised
 def seen_days(team: Team, filters: Filters) -> TierDays:
     """(tier, days waited to the clock stop, n) for children whose clock stopped in the
-    period: one query."""
+    period: one query (before/after asks for each window)."""
     rows = (
         entries_for(team, filters)
-        .filter(clock_stopped_on__gte=filters.date_from, clock_stopped_on__lte=filters.date_to)
-        .values_list("tier", "clock_start", "clock_stopped_on")
+        .filter(stopped_in(filters))
+        .annotate(waited=DAYS_TO_STOP)
+        .values_list("tier", "waited")
         .annotate(n=Count("pk"))
     )
-    return [(tier, (stop - start).days, n) for tier, start, stop, n in rows]
+    return [(tier, waited.days, n) for tier, waited, n in rows]
 
 
-def days_by_tier(rows: TierDays) -> dict[str, Counter[int]]:
-    """{tier: {days: n}} in the tiers' order, then all tiers together under ALL."""
-    grouped = group_days_counts(rows)
+def in_tier_order(grouped: dict[str, Counter[int]]) -> dict[str, Counter[int]]:
+    """The counts per tier in the tiers' order, then all tiers together under ALL."""
     tiers = sorted(grouped, key=lambda tier: TIER_ORDER.get(tier, 99))
     everyone: Counter[int] = Counter()
     for counts in grouped.values():
         everyone.update(counts)
     return {**{tier: grouped[tier] for tier in tiers}, ALL: everyone}
+
+
+def days_by_tier(rows: TierDays) -> dict[str, Counter[int]]:
+    """{tier: {days: n}} in the tiers' order, then all tiers together under ALL."""
+    return in_tier_order(group_days_counts(rows))
 
 
 def per_tier(rows: TierDays, target: Target) -> dict[str, WaitFigures]:
@@ -188,12 +226,19 @@ def weekly_figures(
     rows: Iterable[tuple[dt.date, str, dict[str, int]]], target: Target
 ) -> dict[dt.date, dict[str, WaitFigures]]:
     """{week: {tier or ALL: figures}} from snapshot rows (one per tier, pathway, priority)."""
-    by_week: dict[dt.date, list[tuple[str, int, int]]] = {}
+    # Folded in completed weeks, as the snapshots count them: five years of weekly rows
+    # need no detour through days.
+    by_week: dict[dt.date, dict[str, Counter[int]]] = {}
     for week, tier, counts in rows:
-        by_week.setdefault(week, []).extend(
-            (tier, days, n) for days, n in days_from_weeks(counts).items()
-        )
-    return {week: per_tier(week_rows, target) for week, week_rows in sorted(by_week.items())}
+        tiers = by_week.setdefault(week, {})
+        tiers.setdefault(tier, Counter()).update(snapshot_weeks(counts))
+    return {
+        week: {
+            tier: weeks_figures(weeks, target=target)
+            for tier, weeks in in_tier_order(tiers).items()
+        }
+        for week, tiers in sorted(by_week.items())
+    }
 
 
 def waiting_over_time(team: Team, filters: Filters) -> Table:
@@ -349,7 +394,7 @@ def waits_at_clock_stop(figures: dict[str, WaitFigures], team: Team, filters: Fi
 
 
 def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
-    waiting = open_days(team, filters, today=today)
+    waiting, seen = listed_and_seen(team, filters, today=today)
     target = target_of(team)
     return Section(
         slug="waiting",
@@ -358,7 +403,7 @@ def section(team: Team, filters: Filters, *, today: dt.date) -> Section:
             waiting_now(per_tier(waiting, target), team, filters),
             waiting_over_time(team, filters),
             longest_waits(waiting, team, filters),
-            waits_at_clock_stop(per_tier(seen_days(team, filters), target), team, filters),
+            waits_at_clock_stop(per_tier(seen, target), team, filters),
         ),
     )
 

@@ -13,7 +13,9 @@ from sapling.reports.metrics import (
     is_near_target,
     is_over_target,
     nearest_rank,
+    snapshot_weeks,
     wait_figures,
+    weeks_figures,
     weeks_histogram,
 )
 
@@ -38,6 +40,19 @@ def test_weeks_are_completed_weeks(days: int, weeks: int) -> None:
 
 def test_days_fold_into_completed_weeks() -> None:
     assert weeks_histogram({0: 1, 6: 2, 7: 3, 13: 1, 20: 0}) == {0: 3, 1: 4}
+
+
+def test_a_snapshot_counts_in_completed_weeks_as_the_days_would() -> None:
+    counts = {"0": 2, "3": 0, "5": 1}
+
+    assert snapshot_weeks(counts) == {0: 2, 5: 1}
+    assert snapshot_weeks(counts) == weeks_histogram({0: 2, 21: 0, 35: 1})
+
+
+def test_figures_from_weeks_are_the_figures_from_days() -> None:
+    days = _days(1, 2, 3, 5, 8, 13, 14, 20)
+
+    assert weeks_figures(weeks_histogram(days), target=WALES) == wait_figures(days, target=WALES)
 
 
 def test_nearest_rank_takes_the_value_at_the_ceiling_position() -> None:
