@@ -23,7 +23,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Max,
     Q,
     QuerySet,
     Sum,
@@ -176,18 +175,22 @@ def child_population(catchment: Catchment, index: DeprivationIndex | None) -> Po
         return Population({}, None)
     rows = ChildPopulation.objects.filter(
         lsoa_code__in=catchment.area_codes(), age__range=(catchment.age_from, catchment.age_to)
-    )
-    mid_year = rows.aggregate(latest=Max("mid_year"))["latest"]
-    if mid_year is None:
+    ).order_by()
+    # The latest year and the ages it has, from one small query of the (year, age) pairs.
+    ages_by_year: defaultdict[int, set[int]] = defaultdict(set)
+    for year, age in rows.values_list("mid_year", "age").distinct():
+        ages_by_year[year].add(age)
+    if not ages_by_year:
         return Population({}, None)
-    rows = rows.filter(mid_year=mid_year)
-    ages = set(rows.order_by().values_list("age", flat=True).distinct())
+    mid_year = max(ages_by_year)
     missing = tuple(
-        age for age in range(catchment.age_from, catchment.age_to + 1) if age not in ages
+        age
+        for age in range(catchment.age_from, catchment.age_to + 1)
+        if age not in ages_by_year[mid_year]
     )
     if missing:
         return Population({}, None, missing)
-    counts = rows.values_list("lsoa_code").annotate(n=Sum("count"))
+    counts = rows.filter(mid_year=mid_year).values_list("lsoa_code").annotate(n=Sum("count"))
     quintiles: dict[str, int] = {}
     if index is not None:
         quintiles = dict(
