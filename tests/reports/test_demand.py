@@ -226,3 +226,19 @@ def test_the_section_asks_the_database_the_same_few_questions_however_many_refer
     # locality, and the team's localities.
     with django_assert_num_queries(3):
         demand.section(team, SPRING, today=TODAY)
+
+
+def test_filtered_to_a_locality_its_count_comes_from_the_day_counts(
+    team: Team, django_assert_num_queries: Any
+) -> None:
+    north = LocalityFactory.create(team=team, name="North")
+    for day in (dt.date(2026, 3, 2), dt.date(2026, 4, 6)):
+        _referral(team, day, child=ChildFactory.create(team=team, locality=north))
+    _referral(team, dt.date(2026, 3, 2))  # no locality: filtered out
+    north_only = Filters(SPRING.date_from, SPRING.date_to, locality_id=north.pk)
+
+    # The counts by day (every referral in them is in North) and the team's localities.
+    with django_assert_num_queries(2):
+        section = demand.section(team, north_only, today=TODAY)
+
+    assert section.tables[2].rows == (("North", 2, Decimal("100.0")),)
