@@ -137,6 +137,10 @@ class GasChange:
         return self.latest - self.baseline
 
 
+# A goal set: one episode's goals, one place's, or (linked to neither) one child's.
+Unit = tuple[str, int]
+
+
 def ratings_in_period(team: Team, filters: Filters) -> QuerySet[Any]:
     """The period's ratings of the team's GAS goals, oldest first (by day, then as
     recorded), each with its goal's tier and programme."""
@@ -172,7 +176,8 @@ def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
     # Oldest first, so each goal is left at its latest rating. (Reading the ratings once
     # is cheaper than asking for each goal's latest one: a subquery per goal.)
     goals = {rating[0]: rating[1:] for rating in ratings}
-    sets: dict[tuple[str, int], GoalSet] = {}
+    keys: dict[Unit, Key] = {}
+    levels: dict[Unit, list[tuple[int, int, int]]] = defaultdict(list)
     for episode, enrolment, child, tier, programme, baseline, weight, level in goals.values():
         unit = (
             ("episode", episode)
@@ -181,28 +186,21 @@ def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
             if enrolment
             else ("child", child)
         )
-        found = sets.setdefault(unit, GoalSet((tier, programme), [], [], []))
-        found.baselines.append(baseline)
-        found.weights.append(weight)
-        found.latest.append(level)
-    return [
-        GasChange(
-            key=found.key,
-            goals=len(found.latest),
-            achieved=sum(level >= 0 for level in found.latest),
-            baseline=_t_score(tuple(found.baselines), tuple(found.weights)),
-            latest=_t_score(tuple(found.latest), tuple(found.weights)),
-        )
-        for found in sets.values()
-    ]
+        keys.setdefault(unit, (tier, programme))
+        levels[unit].append((baseline, weight, level))
+    return [_goal_set_change(keys[unit], goal_levels) for unit, goal_levels in levels.items()]
 
 
-@dataclass(frozen=True)
-class GoalSet:
-    key: Key
-    baselines: list[int]
-    weights: list[int]
-    latest: list[int]
+def _goal_set_change(key: Key, goal_levels: list[tuple[int, int, int]]) -> GasChange:
+    """A goal set's change, from each goal's (baseline, weight, latest level)."""
+    baselines, weights, latest = zip(*goal_levels, strict=True)
+    return GasChange(
+        key=key,
+        goals=len(latest),
+        achieved=sum(level >= 0 for level in latest),
+        baseline=_t_score(baselines, weights),
+        latest=_t_score(latest, weights),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -214,45 +212,79 @@ def _t_score(levels: tuple[int, ...], weights: tuple[int, ...]) -> float:
 # --- Family confidence and the Friends and Family Test -----------------------------------
 
 
-@memoised
+# The experience measures the dashboard shows.
+EXPERIENCE = (FAMILY_CONFIDENCE, FRIENDS_AND_FAMILY_TEST)
+
+
 def positive_counts(team: Team, filters: Filters, instrument: str) -> dict[Key, tuple[int, int]]:
-    """(answers, positive) per key, over responses submitted in the period to `instrument`.
+    """(answers, positive) per key, over responses submitted in the period to `instrument`
+    (one of EXPERIENCE).
 
     Positive is the instrument's own headline rule (scoring "positive": its item and codes),
     counted as outcomes.scoring.positive_share counts it: every answer to the item, "Don't
     know" included, is in the total; a response that skipped the item is not.
     """
-    start, end = period_bounds(filters)
+    return _experience_counts(team, filters)[instrument]
+
+
+@memoised
+def _experience_counts(team: Team, filters: Filters) -> dict[str, dict[Key, tuple[int, int]]]:
+    """positive_counts for each EXPERIENCE instrument, from one grouped query: the team's
+    administrations are read once for all of them."""
     rules = {
-        pk: scoring["positive"]
-        for pk, scoring in InstrumentVersion.objects.filter(
-            instrument__name=instrument
-        ).values_list("pk", "scoring")
+        pk: (name, scoring["positive"])
+        for pk, name, scoring in InstrumentVersion.objects.filter(
+            instrument__name__in=EXPERIENCE
+        ).values_list("pk", "instrument__name", "scoring")
         if scoring.get("positive")
     }
-    counts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    for item in {rule["item"] for rule in rules.values()}:
-        responses = Response.objects.filter(
-            administration__team=team,
-            submitted_at__gte=start,
-            submitted_at__lt=end,
-            instrument_version__in=[pk for pk, rule in rules.items() if rule["item"] == item],
+    counts: dict[str, dict[Key, list[int]]] = {
+        name: defaultdict(lambda: [0, 0]) for name in EXPERIENCE
+    }
+    for row in _answers(team, filters, rules):
+        if row["answer"] in (None, ""):  # skipped the item
+            continue
+        name, rule = rules[row["instrument_version_id"]]
+        codes = {str(code) for code in rule["codes"]}
+        totals = counts[name][(row["tier"], row["programme"])]
+        totals[0] += row["n"]
+        totals[1] += row["n"] if row["answer"] in codes else 0
+    return {
+        name: {key: (total, positive) for key, (total, positive) in found.items()}
+        for name, found in counts.items()
+    }
+
+
+def _answers(
+    team: Team, filters: Filters, rules: dict[int, tuple[str, dict[str, Any]]]
+) -> QuerySet[Any]:
+    """The period's responses to the versions in `rules`, counted by version, key and
+    `answer`: each version's answer to its rule's item."""
+    items: dict[str, list[int]] = defaultdict(list)
+    for pk, (_name, rule) in rules.items():
+        items[rule["item"]].append(pk)
+    if not items:
+        return Response.objects.none()
+    start, end = period_bounds(filters)
+    responses = Response.objects.filter(
+        administration__team=team,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        instrument_version__in=list(rules),
+    )
+    answer = Case(
+        *(
+            When(instrument_version__in=pks, then=KT(f"answers__{item}"))
+            for item, pks in items.items()
         )
-        rows = (
-            _scoped(responses, filters, prefix="administration__", child="administration__child__")
-            .annotate(answer=KT(f"answers__{item}"))
-            .values("instrument_version_id", "tier", "programme", "answer")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            if row["answer"] in (None, ""):  # skipped the item
-                continue
-            codes = {str(code) for code in rules[row["instrument_version_id"]]["codes"]}
-            totals = counts[(row["tier"], row["programme"])]
-            totals[0] += row["n"]
-            totals[1] += row["n"] if row["answer"] in codes else 0
-    return {key: (total, positive) for key, (total, positive) in counts.items()}
+    )
+    return (
+        _scoped(responses, filters, prefix="administration__", child="administration__child__")
+        .annotate(answer=answer)
+        .values("instrument_version_id", "tier", "programme", "answer")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 # --- Rows by tier and programme -----------------------------------------------------------

@@ -285,6 +285,20 @@ def test_family_confidence_is_extremely_or_somewhat_confident_by_tier_and_progra
     assert (confidence.value, confidence.size) == (Decimal("100.0"), 2)
 
 
+def test_each_instrument_counts_only_its_own_item_when_both_were_answered(
+    team: Team, episode: Episode
+) -> None:
+    about = {"team": team, "child": episode.child, "episode": episode}
+    _answered(FAMILY_CONFIDENCE, {"confidence": "extremely"}, **about)
+    _answered(FAMILY_CONFIDENCE, {"confidence": "not-very", "experience": "1"}, **about)
+    _answered(FRIENDS_AND_FAMILY_TEST, {"experience": "5", "confidence": "extremely"}, **about)
+
+    row = row_of(outcome_report.experience_table(team, SPRING), "Specialist")
+
+    assert (row["confidence_answers"], row["confident"]) == (2, 1)
+    assert (row["fft_answers"], row["fft_positive"]) == (1, 0)
+
+
 def test_locality_filter_keeps_children_of_that_locality(team: Team, episode: Episode) -> None:
     north = LocalityFactory.create(team=team)
     Child.objects.filter(pk=episode.child.pk).update(locality=north)
