@@ -9,22 +9,31 @@ patterns built from one query of marks for every run in the period.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    Min,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team
-from sapling.consultations.counts import MonthCounts, facts, month_of, monthly_counts
+from sapling.consultations.counts import MonthCounts, facts, monthly_counts
 from sapling.consultations.models import Consultation, ConsultationQuerySet
 from sapling.groups.attendance import Pattern, completed, dropped_out
 from sapling.groups.figures import Figures, digital_access
 from sapling.groups.models import (
-    Attendance,
     Enrolment,
     EnrolmentStatus,
     Mark,
@@ -93,12 +102,25 @@ class ProgrammeFigures:
 
 
 @dataclass(frozen=True)
-class Place:
-    """A place (not a reserve place) on a run, as completion and dropout need it."""
+class PeriodRun:
+    """A run in the period, with what its programme's row needs."""
 
     pk: int
+    programme_id: int
+    programme: str
+    tier: str
+    capacity: int
     status: str
-    enrolled_at: dt.datetime | None
+
+
+class Place(NamedTuple):
+    """A place (not a reserve place) on a run, as completion and dropout need it: its
+    status and how its holder's register ended. Places alike are counted together."""
+
+    status: str
+    taken_up: bool  # enrolled_at recorded (someone withdrawn from the reserve list has none)
+    came: int  # sessions held attended
+    came_last: bool  # attended the run's last session held
 
     @property
     def counted(self) -> bool:
@@ -106,117 +128,169 @@ class Place:
         # model instances (tens of thousands a year on a large team):
         # tests/reports/test_group_report.py checks the two agree.
         return self.status == EnrolmentStatus.ENROLLED or (
-            self.status == EnrolmentStatus.WITHDRAWN and self.enrolled_at is not None
+            self.status == EnrolmentStatus.WITHDRAWN and self.taken_up
         )
+
+    def pattern(self, held: int) -> Pattern:
+        """A pattern for which completed() and dropped_out() answer as for the holder's own
+        (attendance.pattern_for): as many sessions held and attended, the same last mark,
+        the earlier attended marks first. Those rules read no more than whether someone
+        attended and whether they attended the last session, and apologies, did not attend
+        and no mark all count as missed; tests/reports/test_group_report.py checks this
+        for every register of up to five sessions."""
+        earlier: list[str] = [Mark.ATTENDED] * (self.came - self.came_last)
+        missed = [""] * (held - self.came)
+        last: list[str] = [Mark.ATTENDED] if self.came_last else []
+        return Pattern(earlier + missed + last, withdrew=self.status == EnrolmentStatus.WITHDRAWN)
 
 
 @dataclass
 class Registers:
-    """The runs' sessions held (in date order), who attended which, mark counts and places."""
+    """The period's runs (in programme name order) and, per run id: sessions held, marks
+    recorded and attended, and its places counted by kind."""
 
-    held: dict[int, list[int]]  # run id -> session ids
-    attended: dict[int, set[int]]  # enrolment id -> session ids attended
-    marks: dict[int, tuple[int, int]]  # run id -> (marks recorded, attended)
-    places: dict[int, list[Place]]  # run id -> places
+    runs: list[PeriodRun]
+    held: dict[int, int]
+    marks: dict[int, list[int]]  # [marks recorded, attended] for sessions held
+    places: dict[int, Counter[Place]]
 
 
-def read_registers(runs: QuerySet[Run]) -> Registers:
-    """Four queries, whatever the number of runs, none ordered (the models' default
-    orderings would join enrolments and runs to every mark). Only "attended" marks are
-    read one by one: completion and dropout tell attended from everything else
-    (apologies, did not attend and no mark all count as missed); the rest are counted."""
-    # The ids once, as a list: each register query then uses the run index directly rather
-    # than repeating the period's grouped subquery.
-    run_ids = list(runs.values_list("pk", flat=True).order_by())
-    held_marks = Attendance.objects.filter(session__run__in=run_ids).exclude(
-        session__status=SessionStatus.CANCELLED
-    )
-    held: defaultdict[int, list[int]] = defaultdict(list)
-    # Date order, as attendance.pattern_for has it, sorted by the database (no datetimes
-    # to convert).
+@memoised
+def registers(team: Team, filters: Filters) -> Registers:
+    """Four queries, whatever the number of runs, none in a model's default order: the
+    runs, their sessions, their marks counted by the database per run and enrolment, and
+    their places; so Python handles places, not the hundred thousand marks a year behind
+    them."""
+    runs = [
+        PeriodRun(*row)
+        for row in Run.objects.filter(pk__in=runs_in_period(team, filters).values("pk"))
+        .values_list(
+            "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
+        )
+        .order_by("programme__name", "pk")
+    ]
+    run_ids = [run.pk for run in runs]
+    held: defaultdict[int, int] = defaultdict(int)
+    last_held: dict[int, int] = {}
+    # Date order, as attendance.pattern_for has it, sorted by the database (no datetimes to
+    # convert), for each run's last session held.
     for session_id, run_id in (
         Session.objects.filter(run__in=run_ids)
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("pk", "run_id")
         .order_by("run_id", "starts_at", "pk")
     ):
-        held[run_id].append(session_id)
-    attended: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, session_id in (
-        held_marks.filter(mark=Mark.ATTENDED).values_list("enrolment_id", "session_id").order_by()
+        held[run_id] += 1
+        last_held[run_id] = session_id
+    marks: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    # Plain ints, not a tuple per enrolment: tens of thousands of small tuples kept alive
+    # cost more in garbage collection than the loops.
+    came: dict[int, int] = {}  # enrolment id -> sessions held attended
+    came_last: set[int] = set()  # enrolment ids that attended their run's last session held
+    for run_id, enrolment_id, recorded, attended, attended_last in _marks_by_enrolment(
+        run_ids, list(last_held.values())
     ):
-        attended[enrolment_id].add(session_id)
-    marks = {
-        row["session__run_id"]: (row["marks"], row["attended"])
-        for row in held_marks.values("session__run_id")
-        .annotate(marks=Count("pk"), attended=Count("pk", filter=Q(mark=Mark.ATTENDED)))
-        .order_by()
-    }
-    places: dict[int, list[Place]] = defaultdict(list)
-    for pk, run_id, status, enrolled_at in (
+        totals = marks[run_id]
+        totals[0] += recorded
+        totals[1] += attended
+        if enrolment_id is not None:  # None: a run's sessions held with no marks yet
+            came[enrolment_id] = attended
+            if attended_last:
+                came_last.add(enrolment_id)
+    places: defaultdict[int, Counter[Place]] = defaultdict(Counter)
+    for pk, run_id, status, taken_up in (
         Enrolment.objects.filter(run__in=run_ids)
         .exclude(status=EnrolmentStatus.RESERVE)
-        .values_list("pk", "run_id", "status", "enrolled_at")
+        .values_list("pk", "run_id", "status", _has("enrolled_at"))
         .order_by()
     ):
-        places[run_id].append(Place(pk, status, enrolled_at))
-    return Registers(held, attended, marks, places)
+        places[run_id][Place(status, taken_up, came.get(pk, 0), pk in came_last)] += 1
+    return Registers(runs, dict(held), dict(marks), dict(places))
+
+
+def _marks_by_enrolment(
+    run_ids: list[int], last_held: list[int]
+) -> QuerySet[Session, tuple[int, int | None, int, int, int]]:
+    """Per run and enrolment (reserve places too: their marks count for attendance), the
+    marks recorded for the run's sessions held, those attended, and whether they include
+    the last session held. Read from the sessions, whose marks PostgreSQL then finds
+    through their index rather than by reading every mark of every team (an inner join, or
+    starting from the marks, leads PostgreSQL to read them all)."""
+    attended = Q(attendances__mark=Mark.ATTENDED)
+    return (
+        Session.objects.filter(run__in=run_ids)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("run_id", "attendances__enrolment_id")
+        .annotate(
+            recorded=Count("attendances"),
+            attended=Count("attendances", filter=attended),
+            attended_last=Count("attendances", filter=attended & Q(pk__in=last_held)),
+        )
+        .order_by()
+    )
+
+
+def _has(name: str) -> ExpressionWrapper:
+    """Whether the field `name` holds a value, worked out by the database (so that no
+    datetime comes back to be converted only to be tested for None)."""
+    return ExpressionWrapper(Q(**{f"{name}__isnull": False}), output_field=BooleanField())
 
 
 @memoised
 def programme_figures(team: Team, filters: Filters) -> dict[int, ProgrammeFigures]:
-    """Figures per programme id for the runs in the period, in five queries."""
-    runs = runs_in_period(team, filters)
-    registers = read_registers(runs)
+    """Figures per programme id for the runs in the period."""
+    found = registers(team, filters)
+    # completed() and dropped_out() for each kind of place and number of sessions held: a
+    # few dozen kinds cover a large team's year of places.
+    outcomes: dict[tuple[Place, int], tuple[bool, bool]] = {}
     by_programme: dict[int, ProgrammeFigures] = {}
-    for run_id, programme_id, name, tier, capacity, status in runs.values_list(
-        "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
-    ).order_by("programme__name", "pk"):
-        programme = by_programme.setdefault(programme_id, ProgrammeFigures(name, tier))
+    for run in found.runs:
+        programme = by_programme.setdefault(
+            run.programme_id, ProgrammeFigures(run.programme, run.tier)
+        )
         programme.runs += 1
-        programme.places_offered += capacity
-        _add_run(programme, status, registers, run_id)
+        programme.places_offered += run.capacity
+        _add_run(programme, run, found, outcomes)
     return by_programme
 
 
-def _add_run(programme: ProgrammeFigures, status: str, registers: Registers, run_id: int) -> None:
+def _add_run(
+    programme: ProgrammeFigures,
+    run: PeriodRun,
+    found: Registers,
+    outcomes: dict[tuple[Place, int], tuple[bool, bool]],
+) -> None:
     """Add one run's places, marks, completion and dropout to its programme's figures."""
-    figures, held, places = programme.figures, registers.held[run_id], registers.places[run_id]
-    marks, attended = registers.marks.get(run_id, (0, 0))
+    figures, held = programme.figures, found.held.get(run.pk, 0)
+    places = found.places.get(run.pk, Counter())
+    marks, attended = found.marks.get(run.pk, (0, 0))
     figures.marks += marks
     figures.attended += attended
-    programme.places_taken += sum(place.status == EnrolmentStatus.ENROLLED for place in places)
-    if status != RunStatus.FINISHED:
+    programme.places_taken += sum(
+        n for place, n in places.items() if place.status == EnrolmentStatus.ENROLLED
+    )
+    if run.status != RunStatus.FINISHED:
         return
     figures.finished_runs += 1
-    for place in places:
+    for place, n in places.items():
         if not place.counted:
             continue
-        came = registers.attended.get(place.pk, set())
-        # As attendance.pattern_for builds it: one mark per session held, in date order.
-        pattern = Pattern(
-            marks=[Mark.ATTENDED if session_id in came else "" for session_id in held],
-            withdrew=place.status == EnrolmentStatus.WITHDRAWN,
-        )
-        figures.counted += 1
-        figures.started += bool(came)
-        figures.completed += completed(pattern)
-        figures.dropped_out += dropped_out(pattern)
+        if (place, held) not in outcomes:
+            pattern = place.pattern(held)
+            outcomes[place, held] = (completed(pattern), dropped_out(pattern))
+        did_complete, did_drop_out = outcomes[place, held]
+        figures.counted += n
+        figures.started += n * (place.came > 0)
+        figures.completed += n * did_complete
+        figures.dropped_out += n * did_drop_out
 
 
 @memoised
 def places_attended(team: Team, filters: Filters) -> int:
     """Places (not reserve places) on runs in the period whose holder attended at least
     one session held."""
-    attended = Attendance.objects.filter(enrolment=OuterRef("pk"), mark=Mark.ATTENDED).exclude(
-        session__status=SessionStatus.CANCELLED
-    )
-    return (
-        Enrolment.objects.filter(run__in=runs_in_period(team, filters).values("pk"))
-        .exclude(status=EnrolmentStatus.RESERVE)
-        .filter(Exists(attended))
-        .count()
-    )
+    found = registers(team, filters)
+    return sum(n for places in found.places.values() for place, n in places.items() if place.came)
 
 
 def all_programmes(by_programme: Iterable[ProgrammeFigures]) -> ProgrammeFigures:
@@ -322,32 +396,32 @@ def _shown(value: Decimal | None) -> str:
 
 def attendance_by_month_table(team: Team, filters: Filters) -> Table:
     start, end = period_bounds(filters)
-    held_sessions = (
+    months = months_in(filters.date_from, filters.date_to)
+    counted = (
         Session.objects.filter(run__team=team, starts_at__gte=start, starts_at__lt=end)
         .filter(_programme_scope(filters, "run__"))
         .exclude(status=SessionStatus.CANCELLED)
         .exclude(run__status=RunStatus.CANCELLED)
-    )
-    starts = held_sessions.values_list("pk", "starts_at").order_by()
-    month_of_session = {pk: month_of(starts_at) for pk, starts_at in starts}
-    counted = (
-        Attendance.objects.filter(session__in=held_sessions.values("pk"))
-        .values("session_id")
-        .annotate(marks=Count("pk"), attended=Count("pk", filter=Q(mark=Mark.ATTENDED)))
+        .values(month=_month_index(months, "starts_at"))
+        .annotate(
+            sessions=Count("pk", distinct=True),
+            marks=Count("attendances"),
+            attended=Count("attendances", filter=Q(attendances__mark=Mark.ATTENDED)),
+        )
         .order_by()
     )
-    months = {
-        month: [0, 0, 0] for month in months_in(filters.date_from, filters.date_to)
-    }  # sessions, marks, attended
-    for month in month_of_session.values():
-        months[month][0] += 1
-    for row in counted:
-        totals = months[month_of_session[row["session_id"]]]
-        totals[1] += row["marks"]
-        totals[2] += row["attended"]
+    by_month = {row["month"]: row for row in counted}
+    zero = {"sessions": 0, "marks": 0, "attended": 0}
+    totals = [by_month.get(index, zero) for index in range(len(months))]
     rows = tuple(
-        (month_label(month), sessions, marks, attended, percent(attended, marks))
-        for month, (sessions, marks, attended) in months.items()
+        (
+            month_label(month),
+            total["sessions"],
+            total["marks"],
+            total["attended"],
+            percent(total["attended"], total["marks"]),
+        )
+        for month, total in zip(months, totals, strict=True)
     )
     all_marks = sum(row[2] for row in rows)
     all_attended = sum(row[3] for row in rows)
@@ -386,9 +460,18 @@ def attendance_by_month_table(team: Team, filters: Filters) -> Table:
     )
 
 
+def _month_index(months: list[dt.date], moment: str) -> Case:
+    """Which of `months` (its index) the datetime field `moment` falls in, in local time as
+    month_of has it: the database compares it with each month's end (the next month's first
+    local midnight), so the rows come back counted by month, not one per datetime."""
+    following = [(month + dt.timedelta(days=32)).replace(day=1) for month in months]
+    ends = [timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in following]
+    return Case(*(When(**{f"{moment}__lt": end}, then=index) for index, end in enumerate(ends)))
+
+
 def digital_access_table(team: Team, filters: Filters) -> Table:
     with_needs = (
-        Enrolment.objects.filter(run__in=runs_in_period(team, filters).values("pk"))
+        Enrolment.objects.filter(run__in=[run.pk for run in registers(team, filters).runs])
         .exclude(status=EnrolmentStatus.RESERVE)
         .exclude(digital_needs=[])
         .select_related("run__programme")

@@ -4,6 +4,7 @@ digital access, and consultations after training, on hand-made registers."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sapling.accounts.models import Team
+from sapling.groups.attendance import Pattern, completed, dropped_out
 from sapling.groups.figures import run_figures
 from sapling.groups.models import Programme, Run
 from sapling.reports import group_report
@@ -129,6 +131,54 @@ def test_the_dashboard_agrees_with_the_groups_pages_figures_for_a_run(
     assert (dashboard.counted, dashboard.started, dashboard.dropped_out) == (2, 2, 2)
 
 
+def test_a_place_kept_as_counts_completes_and_drops_out_as_its_whole_register_would() -> None:
+    # The dashboard keeps of each place only how many sessions held it attended and whether
+    # it attended the last; completion and dropout must read no more than that.
+    for held in range(6):
+        for marks in itertools.product([A, P, D, ""], repeat=held):
+            for withdrew in (False, True):
+                place = group_report.Place(
+                    "withdrawn" if withdrew else "enrolled",
+                    taken_up=True,
+                    came=marks.count(A),
+                    came_last=bool(marks) and marks[-1] == A,
+                )
+                whole = Pattern(marks, withdrew=withdrew)
+                kept = place.pattern(held)
+                assert (completed(kept), dropped_out(kept)) == (
+                    completed(whole),
+                    dropped_out(whole),
+                ), (marks, withdrew)
+
+
+def test_sessions_count_in_date_order_and_marks_for_a_cancelled_one_do_not_count(
+    team: Team, sensory: Programme
+) -> None:
+    run = _run(sensory, dt.date(2026, 2, 2), [[A, "", A, A], [A, A, "", A], [D, D, D, A]])
+    _one, two, three, four = run.sessions.order_by("number")
+    # Session 3 was moved before session 2, so session 2 was the last held; session 4 was
+    # cancelled after its register was taken.
+    two.starts_at, two.ends_at, three.starts_at, three.ends_at = (
+        three.starts_at,
+        three.ends_at,
+        two.starts_at,
+        two.ends_at,
+    )
+    two.save()
+    three.save()
+    four.status = "cancelled"
+    four.save()
+
+    dashboard = group_report.programme_figures(team, SPRING)[sensory.pk].figures
+
+    assert dashboard == run_figures(run)
+    assert (dashboard.marks, dashboard.attended) == (7, 4)
+    # The first missed the last session held; the third attended only the cancelled one.
+    assert (dashboard.counted, dashboard.started, dashboard.completed) == (3, 2, 1)
+    assert dashboard.dropped_out == 1
+    assert group_report.places_attended(team, SPRING) == 2
+
+
 def test_an_open_run_counts_places_and_attendance_but_no_completion_yet(
     team: Team, sensory: Programme, parenting: Programme
 ) -> None:
@@ -209,6 +259,21 @@ def test_attendance_by_month_counts_sessions_held_in_each_month(
     assert rows["February 2026"] == (0, 0, 0, None)
     assert rows["March 2026"] == (2, 6, 3, Decimal("50.0"))
     assert table.summary == "4 of 7 marks recorded were attended (57.1%)."
+
+
+def test_a_session_counts_in_the_month_of_its_local_start(team: Team, sensory: Programme) -> None:
+    # 00:30 on 1 May in summer time is still 30 April in UTC.
+    _run(sensory, dt.date(2026, 4, 30), [[A, D]])
+    first_may = dt.datetime(2026, 5, 1, 0, 30, tzinfo=LONDON)
+    SessionFactory.create(run=_run(sensory, dt.date(2026, 4, 6), []), number=2, starts_at=first_may)
+
+    table = group_report.attendance_by_month_table(
+        team, Filters(dt.date(2026, 4, 1), dt.date(2026, 5, 31))
+    )
+
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows["April 2026"] == (2, 1, 1, Decimal("100.0"))
+    assert rows["May 2026"] == (2, 1, 0, Decimal("0.0"))
 
 
 def test_digital_access_needs_are_met_in_time_late_or_not_at_all(
