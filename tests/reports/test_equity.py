@@ -301,6 +301,21 @@ def test_a_wait_ended_in_the_period_counts_as_supported(welsh_team: Team) -> Non
     assert supported(programme_id=ProgrammeFactory.create(team=welsh_team).pk) == 0
 
 
+def test_a_child_supported_many_ways_is_counted_once(welsh_team: Team) -> None:
+    # The children supported are read from every session, contact and ended wait: one
+    # child with two sessions, a contact and a wait ended is still one child.
+    day = dt.date(2026, 3, 2)
+    child = living_in(welsh_team, 3)
+    attends_group(child, day)
+    attends_group(child, day + dt.timedelta(days=7))
+    has_contact(child, day)
+    waited(child, started=dt.date(2026, 1, 5), stopped=day, tier="specialist")
+
+    quintile = row(reach_table(welsh_team), "Quintile 3")
+
+    assert (quintile["supported"], quintile["counted"]) == (1, 1)
+
+
 # --- Waits ---------------------------------------------------------------------------------
 
 
