@@ -122,7 +122,7 @@ def completion_counts(team: Team, filters: Filters) -> dict[Key, tuple[int, int]
 # --- GAS ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GasChange:
     """One child's goal set (an episode, or a targeted group place) rated in the period."""
 
@@ -188,25 +188,22 @@ def gas_changes(team: Team, filters: Filters) -> list[GasChange]:
         )
         keys.setdefault(unit, (tier, programme))
         levels[unit].append((baseline, weight, level))
-    return [_goal_set_change(keys[unit], goal_levels) for unit, goal_levels in levels.items()]
-
-
-def _goal_set_change(key: Key, goal_levels: list[tuple[int, int, int]]) -> GasChange:
-    """A goal set's change, from each goal's (baseline, weight, latest level)."""
-    baselines, weights, latest = zip(*goal_levels, strict=True)
-    return GasChange(
-        key=key,
-        goals=len(latest),
-        achieved=sum(level >= 0 for level in latest),
-        baseline=_t_score(baselines, weights),
-        latest=_t_score(latest, weights),
-    )
+    changes = []
+    for unit, goal_levels in levels.items():
+        goals_in_set, achieved, baseline_score, latest_score = _goal_set_figures(tuple(goal_levels))
+        changes.append(GasChange(keys[unit], goals_in_set, achieved, baseline_score, latest_score))
+    return changes
 
 
 @lru_cache(maxsize=4096)
-def _t_score(levels: tuple[int, ...], weights: tuple[int, ...]) -> float:
-    # Goal sets repeat the same few levels and weights, so each T-score is worked out once.
-    return gas_t_score(levels, weights)
+def _goal_set_figures(goals: tuple[tuple[int, int, int], ...]) -> tuple[int, int, float, float]:
+    """A goal set's goals, goals achieved, and T-scores at baseline and at the latest
+    ratings, from each goal's (baseline, weight, latest level)."""
+    # Goal sets repeat the same few levels and weights, so each one's figures are worked
+    # out once (and a large team has tens of thousands of sets).
+    baselines, weights, latest = zip(*goals, strict=True)
+    achieved = sum(level >= 0 for level in latest)
+    return len(latest), achieved, gas_t_score(baselines, weights), gas_t_score(latest, weights)
 
 
 # --- Family confidence and the Friends and Family Test -----------------------------------
