@@ -18,15 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import (
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import Case, Count, DurationField, F, Q, QuerySet, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +42,7 @@ from sapling.reports.metrics import Target, wait_figures
 from sapling.reports.models import ReportSettings
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
+from sapling.waitlist.lifecycle import OPEN
 from sapling.waitlist.models import WaitlistEntry, WaitlistEntryQuerySet
 
 QUINTILES = ("1", "2", "3", "4", "5")
@@ -413,33 +406,42 @@ def _entries(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
         entries = entries.filter(tier=filters.tier)
     if filters.locality_id is not None:
         entries = entries.filter(child__locality_id=filters.locality_id)
+    else:
+        # The child's team too: the same rows (a child is only on their own team's list),
+        # but PostgreSQL then reads the team's children by its index instead of hashing
+        # every child of every team. (With a locality, its index already does that.)
+        entries = entries.filter(child__team=team)
     return entries.order_by()
 
 
 def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Row], list[Row]]:
-    """(children seen in the period, children waiting today) as rows counting days waited:
-    two queries, folded by every dimension."""
-    fields = [f"child__{name}" for name in CHILD_FIELDS]
-    # Grouped by the time waited, not by both clock dates: a third of the rows.
-    waited = ExpressionWrapper(
-        F("clock_stopped_on") - F("clock_start"), output_field=DurationField()
+    """(children seen in the period, children waiting today) as rows counting days waited,
+    folded by every dimension. One query gives both, as they join the same children: the
+    entries whose clock stopped in the period or that are on the list today (an entry can
+    be both), grouped by their days waited to the clock stop (None if it did not stop in
+    the period) and their clock start (None if not on the list)."""
+    stopped = Q(clock_stopped_on__range=(filters.date_from, filters.date_to))
+    on_list = Q(status__in=OPEN)
+    days_to_stop = F("clock_stopped_on") - F("clock_start")
+    rows = (
+        _entries(team, filters)
+        .filter(stopped | on_list)
+        .annotate(
+            # Grouped by the time waited, not by both clock dates: a third of the rows.
+            waited=Case(When(stopped, then=days_to_stop), output_field=DurationField()),
+            waiting_since=Case(When(on_list, then=F("clock_start"))),
+        )
+        .values_list(*(f"child__{name}" for name in CHILD_FIELDS), "waited", "waiting_since")
+        .annotate(n=Count("pk"))
     )
-    stopped = _entries(team, filters).filter(
-        clock_stopped_on__range=(filters.date_from, filters.date_to)
-    )
-    if filters.locality_id is None:
-        # The child's team too: the same rows (a child is only on their own team's list),
-        # but PostgreSQL then reads the team's children by its index instead of hashing
-        # every child of every team. (With a locality, its index already does that.)
-        stopped = stopped.filter(child__team=team)
-    seen = stopped.annotate(waited=waited).values_list(*fields, "waited").annotate(n=Count("pk"))
-    waiting = (
-        _entries(team, filters).open().values_list(*fields, "clock_start").annotate(n=Count("pk"))
-    )
-    return (
-        [(*row[:-2], row[-2].days, row[-1]) for row in seen],
-        [(*row[:-2], (today - row[-2]).days, row[-1]) for row in waiting],
-    )
+    seen: list[Row] = []
+    waiting: list[Row] = []
+    for *child, waited, waiting_since, n in rows:
+        if waited is not None:
+            seen.append((*child, waited.days, n))
+        if waiting_since is not None:
+            waiting.append((*child, (today - waiting_since).days, n))
+    return seen, waiting
 
 
 def waits_table(dimension: Dimension, seen: list[Row], waiting: list[Row], *, team: Team) -> Table:

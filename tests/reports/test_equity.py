@@ -475,5 +475,5 @@ def test_the_section_asks_the_same_few_queries_however_many_children(
         waited(child, started=day - dt.timedelta(weeks=3), stopped=day)
         rated(child, 1, on=day)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         equity.section(welsh_team, PERIOD, today=TODAY)
