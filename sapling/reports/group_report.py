@@ -3,7 +3,8 @@ consultations after training (docs/metrics.md, "Groups and training figures").
 
 A run belongs to the period its first session held falls in. Completion and dropout are
 `sapling.groups.attendance.completed` and `dropped_out` (the one definition), applied to
-patterns built from one query of marks for every run in the period.
+each place's register as the database counts it for every run in the period: how many
+sessions held the holder attended, and whether the last was one of them.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class ProgrammeFigures:
         self.figures.add(other.figures)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodRun:
     """A run in the period, with what its programme's row needs."""
 
@@ -151,7 +152,8 @@ class Registers:
 
     runs: list[PeriodRun]
     held: dict[int, int]
-    marks: dict[int, list[int]]  # [marks recorded, attended] for sessions held
+    recorded: dict[int, int]  # marks recorded for sessions held
+    attended: dict[int, int]  # of which attended
     places: dict[int, Counter[Place]]
 
 
@@ -182,18 +184,17 @@ def registers(team: Team, filters: Filters) -> Registers:
     ):
         held[run_id] += 1
         last_held[run_id] = session_id
-    marks: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
-    # Plain ints, not a tuple per enrolment: tens of thousands of small tuples kept alive
-    # cost more in garbage collection than the loops.
+    recorded: defaultdict[int, int] = defaultdict(int)
+    attended_marks: defaultdict[int, int] = defaultdict(int)
+    # By enrolment id alone: an enrolment's marks are for its own run's sessions.
     came: dict[int, int] = {}  # enrolment id -> sessions held attended
     came_last: set[int] = set()  # enrolment ids that attended their run's last session held
-    for run_id, enrolment_id, recorded, attended, attended_last in _marks_by_enrolment(
+    for run_id, enrolment_id, marks, attended, attended_last in _marks_by_enrolment(
         run_ids, list(last_held.values())
     ):
-        totals = marks[run_id]
-        totals[0] += recorded
-        totals[1] += attended
-        if enrolment_id is not None:  # None: a run's sessions held with no marks yet
+        recorded[run_id] += marks
+        attended_marks[run_id] += attended
+        if enrolment_id is not None and attended:  # None: sessions held with no marks yet
             came[enrolment_id] = attended
             if attended_last:
                 came_last.add(enrolment_id)
@@ -205,7 +206,7 @@ def registers(team: Team, filters: Filters) -> Registers:
         .order_by()
     ):
         places[run_id][Place(status, taken_up, came.get(pk, 0), pk in came_last)] += 1
-    return Registers(runs, dict(held), dict(marks), dict(places))
+    return Registers(runs, dict(held), dict(recorded), dict(attended_marks), dict(places))
 
 
 def _marks_by_enrolment(
@@ -263,9 +264,8 @@ def _add_run(
     """Add one run's places, marks, completion and dropout to its programme's figures."""
     figures, held = programme.figures, found.held.get(run.pk, 0)
     places = found.places.get(run.pk, Counter())
-    marks, attended = found.marks.get(run.pk, (0, 0))
-    figures.marks += marks
-    figures.attended += attended
+    figures.marks += found.recorded.get(run.pk, 0)
+    figures.attended += found.attended.get(run.pk, 0)
     programme.places_taken += sum(
         n for place, n in places.items() if place.status == EnrolmentStatus.ENROLLED
     )
