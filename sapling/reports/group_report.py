@@ -20,8 +20,9 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
-    Min,
+    OuterRef,
     Q,
     QuerySet,
     When,
@@ -72,15 +73,17 @@ def _programme_scope(filters: Filters, prefix: str = "") -> Q:
 
 
 def runs_in_period(team: Team, filters: Filters) -> QuerySet[Run]:
-    """Runs not cancelled whose first session held starts in the period."""
+    """Runs not cancelled whose first session held starts in the period: one held in the
+    period and none held before it (which the database answers from each run's sessions by
+    their index, rather than finding the first session of every run the team ever had)."""
     start, end = period_bounds(filters)
-    held = ~Q(sessions__status=SessionStatus.CANCELLED)
+    held = Session.objects.filter(run=OuterRef("pk")).exclude(status=SessionStatus.CANCELLED)
     return (
         Run.objects.filter(team=team)
         .filter(_programme_scope(filters))
         .exclude(status=RunStatus.CANCELLED)
-        .annotate(first_held=Min("sessions__starts_at", filter=held))
-        .filter(first_held__gte=start, first_held__lt=end)
+        .filter(Exists(held.filter(starts_at__gte=start, starts_at__lt=end)))
+        .exclude(Exists(held.filter(starts_at__lt=start)))
     )
 
 
@@ -165,7 +168,7 @@ def registers(team: Team, filters: Filters) -> Registers:
     them."""
     runs = [
         PeriodRun(*row)
-        for row in Run.objects.filter(pk__in=runs_in_period(team, filters).values("pk"))
+        for row in runs_in_period(team, filters)
         .values_list(
             "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
         )
