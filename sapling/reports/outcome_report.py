@@ -451,8 +451,8 @@ def gas_table(team: Team, filters: Filters) -> Table:
 
 
 def experience_table(team: Team, filters: Filters) -> Table:
-    confidence = positive_counts(team, filters, FAMILY_CONFIDENCE)
-    fft = positive_counts(team, filters, FRIENDS_AND_FAMILY_TEST)
+    counts = _experience_counts(team, filters)
+    confidence, fft = counts[FAMILY_CONFIDENCE], counts[FRIENDS_AND_FAMILY_TEST]
     keys = set(confidence) | set(fft)
     rows = []
     for group in breakdown(keys, _programme_names(keys)):

@@ -329,6 +329,22 @@ def test_another_teams_answers_and_answers_outside_the_period_do_not_count(
     assert table.summary.startswith("No family confidence or Friends and Family Test")
 
 
+def test_the_section_reads_each_figure_family_once(
+    team: Team, episode: Episode, django_assert_num_queries: Any
+) -> None:
+    about = {"team": team, "child": episode.child, "episode": episode}
+    AdministrationFactory.create(**about, status="completed", due_on=IN_SPRING)
+    _goal(
+        team, -1, [(IN_SPRING, 0), (dt.date(2026, 3, 1), 1)], child=episode.child, episode=episode
+    )
+    _answered(FAMILY_CONFIDENCE, {"confidence": "extremely"}, **about)
+    _answered(FRIENDS_AND_FAMILY_TEST, {"experience": "1"}, **about)
+
+    # Measures due, GAS ratings, the instruments' rules, and responses to both instruments.
+    with django_assert_num_queries(4):
+        outcome_report.section(team, SPRING, today=dt.date(2026, 4, 15))
+
+
 def test_the_section_is_three_tables_with_stable_slugs(team: Team) -> None:
     section = outcome_report.section(team, SPRING, today=dt.date(2026, 4, 15))
 
