@@ -69,7 +69,7 @@ def _gas_scoped(ratings: QuerySet[GasRating], filters: Filters) -> QuerySet[GasR
     """Tier, programme and locality filters on GAS ratings, by their goal's."""
     # A GAS goal names its episode, or the targeted group place (enrolment) it is for. A
     # place's programme is looked up for goals with a place alone: joining every goal to
-    # the enrolments made PostgreSQL hash the whole enrolment table (80 ms on the
+    # the enrolments made PostgreSQL hash the whole enrolment table (about 40 ms on the
     # benchmark, whose goals are all specialist).
     place = Enrolment.objects.filter(pk=OuterRef("goal__enrolment_id")).order_by()
     has_place = Q(goal__enrolment__isnull=False)
@@ -151,7 +151,8 @@ def ratings_in_period(team: Team, filters: Filters) -> QuerySet[Any]:
 
 
 def goals_achieved(team: Team, filters: Filters) -> int:
-    """Goals whose latest rating in the period is 0 (as expected) or better."""
+    """Goals whose latest rating in the period is 0 (as expected) or better, added up from
+    the goal sets (which the GAS table reads anyway)."""
     return sum(change.achieved for change in gas_changes(team, filters))
 
 

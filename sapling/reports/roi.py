@@ -37,7 +37,7 @@ def specialist_contacts_attended(team: Team, filters: Filters) -> int:
     )
     if filters.locality_id is not None:
         # The episode's team is the appointment's; naming it lets PostgreSQL read only the
-        # team's episodes, not every episode (a third faster on the benchmark).
+        # team's episodes, not every episode (about a quarter faster on the benchmark).
         found = found.filter(episode__team=team, episode__child__locality_id=filters.locality_id)
     return found.count()
 
