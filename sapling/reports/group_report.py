@@ -202,13 +202,18 @@ def registers(team: Team, filters: Filters) -> Registers:
             if attended_last:
                 came_last.add(enrolment_id)
     places: defaultdict[int, Counter[Place]] = defaultdict(Counter)
+    # One Place per kind for every run, not one per run: a large team's year of runs holds
+    # some ten thousand kinds, which otherwise stay alive for the garbage collector to walk
+    # through again and again for the rest of the page.
+    kinds: dict[Place, Place] = {}
     for pk, run_id, status, taken_up in (
         Enrolment.objects.filter(run__in=run_ids)
         .exclude(status=EnrolmentStatus.RESERVE)
         .values_list("pk", "run_id", "status", _has("enrolled_at"))
         .order_by()
     ):
-        places[run_id][Place(status, taken_up, came.get(pk, 0), pk in came_last)] += 1
+        place = Place(status, taken_up, came.get(pk, 0), pk in came_last)
+        places[run_id][kinds.setdefault(place, place)] += 1
     return Registers(runs, dict(held), dict(recorded), dict(attended_marks), dict(places))
 
 
