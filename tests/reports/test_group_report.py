@@ -179,6 +179,19 @@ def test_sessions_count_in_date_order_and_marks_for_a_cancelled_one_do_not_count
     assert group_report.places_attended(team, SPRING) == 2
 
 
+def test_the_figures_take_the_same_few_queries_however_many_runs(
+    team: Team, sensory: Programme, django_assert_num_queries: Any
+) -> None:
+    for week in range(3):
+        _run(sensory, dt.date(2026, 1, 5) + dt.timedelta(weeks=week), [[A, D], [A, A], ["", A]])
+
+    # The runs, their sessions held, their marks counted per place, and their places.
+    with django_assert_num_queries(4):
+        figures = group_report.programme_figures(team, SPRING)[sensory.pk]
+
+    assert (figures.runs, figures.figures.counted, figures.figures.completed) == (3, 9, 6)
+
+
 def test_an_open_run_counts_places_and_attendance_but_no_completion_yet(
     team: Team, sensory: Programme, parenting: Programme
 ) -> None:
