@@ -184,12 +184,14 @@ def test_the_figures_take_the_same_few_queries_however_many_runs(
 ) -> None:
     for week in range(3):
         _run(sensory, dt.date(2026, 1, 5) + dt.timedelta(weeks=week), [[A, D], [A, A], ["", A]])
+    _run(sensory, dt.date(2026, 3, 2), [["", ""], ["", ""]], status="open")  # no register yet
 
     # The runs, their sessions held, their marks counted per place, and their places.
     with django_assert_num_queries(4):
         figures = group_report.programme_figures(team, SPRING)[sensory.pk]
 
-    assert (figures.runs, figures.figures.counted, figures.figures.completed) == (3, 9, 6)
+    assert (figures.runs, figures.places_taken, figures.figures.marks) == (4, 11, 15)
+    assert (figures.figures.counted, figures.figures.completed) == (9, 6)
 
 
 def test_an_open_run_counts_places_and_attendance_but_no_completion_yet(
