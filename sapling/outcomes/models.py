@@ -360,6 +360,8 @@ class GasRating(TimestampedModel):
 
     class Meta:
         ordering = ["rated_on", "pk"]
+        # The ratings of a report's period, without reading every rating.
+        indexes = [models.Index(fields=["time_point", "rated_on"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "time_point", "rated_on"], name="one_gas_rating_per_goal_and_day"

@@ -81,6 +81,8 @@ class WaitlistEntry(VersionedModel):
     class Meta:
         indexes = [
             models.Index(fields=["team", "status", "priority_rank", "clock_start"]),
+            # The waits that ended in a report's period (the children seen, and supported).
+            models.Index(fields=["team", "clock_stopped_on"]),
         ]
 
     def __str__(self) -> str:
