@@ -100,9 +100,10 @@ def test_the_download_has_the_rows_the_page_shows_for_the_same_filters(
     response = client.get(link[1].replace("&amp;", "&"))
 
     today = timezone.localdate()
-    assert f'filename="sapling-before-after-on-{today:%Y-%m-%d}.csv"' in response[
-        "Content-Disposition"
-    ]
+    assert (
+        f'filename="sapling-before-after-on-{today:%Y-%m-%d}.csv"'
+        in response["Content-Disposition"]
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     referrals = next(row for row in rows if row[0] == "Referrals a month")
     assert referrals[2:4] == ["0.6", "0.9"]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('children', '0003_safeguarding_statutory_advice_and_sharing'),
+        ("accounts", "0001_initial"),
+        ("children", "0003_safeguarding_statutory_advice_and_sharing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['locality', 'id'], name='children_ch_localit_8b9485_idx'),
+            model_name="child",
+            index=models.Index(fields=["locality", "id"], name="children_ch_localit_8b9485_idx"),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0002_episodes_runs_plans_and_care_goals'),
+        ("outcomes", "0002_episodes_runs_plans_and_care_goals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='gasrating',
-            index=models.Index(fields=['time_point', 'rated_on'], name='outcomes_ga_time_po_055bc9_idx'),
+            model_name="gasrating",
+            index=models.Index(
+                fields=["time_point", "rated_on"], name="outcomes_ga_time_po_055bc9_idx"
+            ),
         ),
     ]

@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('children', '0004_report_period_indexes'),
-        ('referrals', '0002_child_views_and_school_name'),
-        ('triage', '0001_initial'),
-        ('waitlist', '0002_waiting_well_settings'),
+        ("accounts", "0001_initial"),
+        ("children", "0004_report_period_indexes"),
+        ("referrals", "0002_child_views_and_school_name"),
+        ("triage", "0001_initial"),
+        ("waitlist", "0002_waiting_well_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='waitlistentry',
-            index=models.Index(fields=['team', 'clock_stopped_on'], name='waitlist_wa_team_id_2a1517_idx'),
+            model_name="waitlistentry",
+            index=models.Index(
+                fields=["team", "clock_stopped_on"], name="waitlist_wa_team_id_2a1517_idx"
+            ),
         ),
     ]
