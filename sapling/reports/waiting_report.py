@@ -35,7 +35,8 @@ from sapling.reports.metrics import (
 from sapling.reports.tables import ChartSpec, Column, Section, Table
 from sapling.triage.models import Tier
 from sapling.waitlist.figures import TIER_ORDER
-from sapling.waitlist.models import EntryStatus, Snapshot, WaitlistEntry, WaitlistEntryQuerySet
+from sapling.waitlist.lifecycle import OPEN
+from sapling.waitlist.models import Snapshot, WaitlistEntry, WaitlistEntryQuerySet
 
 ALL = "all"
 TierDays = list[tuple[str, int, int]]  # (tier, days waited, children)
@@ -56,7 +57,7 @@ def entries_for(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
 
 
 # On the list now: WaitlistEntryQuerySet.open(), as a condition one query can also count by.
-ON_LIST = Q(status__in=[EntryStatus.WAITING, EntryStatus.ALLOCATED])
+ON_LIST = Q(status__in=OPEN)
 
 
 def stopped_in(filters: Filters) -> Q:
