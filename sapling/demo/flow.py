@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
@@ -45,6 +45,11 @@ BOOKING_LEAD_WEEKS = (8, 6)
 VALIDATED_AWAY = 0.3
 WEEKLY_WITHDRAWAL = 0.004
 UNTRIAGED_DAYS = 10
+# Children referred again within a year of a referral (the dashboard's re-referrals): this
+# share of newly referred children, once each, two to eleven months on, when nothing for
+# them is still open by then.
+RE_REFERRED = 0.08
+RE_REFERRAL_AFTER_DAYS = (60, 330)
 NEWEST_LETTERS = 6
 
 # Before the redesign every accepted request joined the one specialist list.
@@ -118,12 +123,19 @@ def load_referral_flow(
     by_week = _children_by_week(children)
     weeks = (start_of_week(today) - first).days // 7 + 1
     capacity = Capacity(per_week=len(children) / weeks)
+    # Its own random stream, so the children's first referrals keep their story.
+    again = ReReferrals(random.Random(len(children)), today)
     for number in range(weeks):
         monday = first + dt.timedelta(weeks=number)
         if monday == redesign:
             _redesign(team, cast, rng, monday)
         for child in by_week.get(monday, []):
-            _refer(team, child, cast, rng, timeline)
+            when = timezone.localtime(child.created_at)
+            _refer(team, child, cast, rng, timeline, when=when)
+            again.maybe_plan(child, when)
+        for child, when in again.due(monday):
+            if not _has_open_request(child):
+                _refer(team, child, cast, again.rng, timeline, when=when)
         _triage_due(team, cast, rng, monday, today, timeline)
         _serve(team, cast, rng, monday, capacity.this_week(after=monday >= redesign), today)
         progress(number + 1, weeks)
@@ -131,6 +143,35 @@ def load_referral_flow(
     _mark_history_sent(team)
     _snapshots(team, first, today)
     return len(timeline.referrals)
+
+
+@dataclass
+class ReReferrals:
+    """Second referrals planned for the week they arrive in."""
+
+    rng: random.Random
+    today: dt.date
+    planned: dict[dt.date, list[tuple[Child, dt.datetime]]] = field(default_factory=dict)
+
+    def maybe_plan(self, child: Child, first: dt.datetime) -> None:
+        if self.rng.random() >= RE_REFERRED:
+            return
+        day = first.date() + dt.timedelta(days=self.rng.randint(*RE_REFERRAL_AFTER_DAYS))
+        if day.weekday() >= 5:  # entered on the Monday, as weekend referrals are
+            day += dt.timedelta(days=7 - day.weekday())
+        if day < self.today:
+            self.planned.setdefault(start_of_week(day), []).append((child, _at(day, 11)))
+
+    def due(self, monday: dt.date) -> list[tuple[Child, dt.datetime]]:
+        return self.planned.pop(monday, [])
+
+
+def _has_open_request(child: Child) -> bool:
+    """A referral still awaiting triage, or a place on the waiting list."""
+    return (
+        Referral.objects.filter(child=child).awaiting_triage().exists()
+        or WaitlistEntry.objects.filter(child=child).open().exists()
+    )
 
 
 def _children_by_week(children: list[Child]) -> dict[dt.date, list[Child]]:
@@ -185,8 +226,15 @@ def _route(rng: random.Random, child: Child, received: dt.date) -> tuple[str, st
     return route, source
 
 
-def _refer(team: Team, child: Child, cast: Cast, rng: random.Random, timeline: Timeline) -> None:
-    when = timezone.localtime(child.created_at)
+def _refer(
+    team: Team,
+    child: Child,
+    cast: Cast,
+    rng: random.Random,
+    timeline: Timeline,
+    *,
+    when: dt.datetime,
+) -> None:
     route, source = _route(rng, child, when.date())
     reasons = rng.sample(AREAS, rng.choice([1, 1, 2, 2, 3]))
     by: User | None = rng.choice(cast.office)
