@@ -46,8 +46,8 @@ VALIDATED_AWAY = 0.3
 WEEKLY_WITHDRAWAL = 0.004
 UNTRIAGED_DAYS = 10
 # Children referred again within a year of a referral (the dashboard's re-referrals): this
-# share of newly referred children, once each, two to eleven months on, when nothing for
-# them is still open by then.
+# share of newly referred children, once each, two to eleven months on, unless something
+# for them is still open then or they have been on the specialist list.
 RE_REFERRED = 0.08
 RE_REFERRAL_AFTER_DAYS = (60, 330)
 NEWEST_LETTERS = 6
@@ -134,7 +134,7 @@ def load_referral_flow(
             _refer(team, child, cast, rng, timeline, when=when)
             again.maybe_plan(child, when)
         for child, when in again.due(monday):
-            if not _has_open_request(child):
+            if not _kept_from_re_referral(child):
                 _refer(team, child, cast, again.rng, timeline, when=when)
         _triage_due(team, cast, rng, monday, today, timeline)
         _serve(team, cast, rng, monday, capacity.this_week(after=monday >= redesign), today)
@@ -166,11 +166,15 @@ class ReReferrals:
         return self.planned.pop(monday, [])
 
 
-def _has_open_request(child: Child) -> bool:
-    """A referral still awaiting triage, or a place on the waiting list."""
+def _kept_from_re_referral(child: Child) -> bool:
+    """A referral still awaiting triage, a place on the waiting list, or a specialist wait
+    ever: a child in specialist care is helped within their episode, and the demo's
+    episodes (demo_care) are opened from specialist entries, one open episode a child."""
+    entries = WaitlistEntry.objects.filter(child=child)
     return (
         Referral.objects.filter(child=child).awaiting_triage().exists()
-        or WaitlistEntry.objects.filter(child=child).open().exists()
+        or entries.open().exists()
+        or entries.filter(tier=Tier.SPECIALIST).exists()
     )
 
 
