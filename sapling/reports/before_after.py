@@ -159,6 +159,7 @@ def comparison_table(
         columns=_columns(span),
         rows=tuple(_row(comparison) for comparison in comparisons),
         summary=" ".join([heading, *(_sentence(c) + "." for c in comparisons)]),
+        period=(span.before[0], span.after[1]),
         notes=_(
             "Each window is up to twelve months, the same length both sides, shortened when "
             "the change is less than a year ago or the records start less than a year before "

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET
 
 from sapling.core.http import TeamRequest
 from sapling.core.permissions import permission_required
-from sapling.reports import before_after, dashboard_display, sections
+from sapling.reports import dashboard_display, sections
 from sapling.reports.dashboard_forms import DashboardFiltersForm, ScopeFiltersForm
 from sapling.reports.filters import Filters, Quarter
-from sapling.reports.tables import Table, to_csv, to_xlsx
+from sapling.reports.tables import to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
@@ -63,16 +63,11 @@ def download_dashboard_table(request: TeamRequest, table: str, file_format: str)
     if found is None:
         raise Http404
     body = to_csv(found) if file_format == "csv" else to_xlsx([found])
-    name = _download_name(found, filters, file_format)
+    date_from, date_to = found.period or (filters.date_from, filters.date_to)
+    name = dashboard_display.download_name(found, date_from, date_to, file_format)
     response = HttpResponse(body, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _download_name(table: Table, filters: Filters, file_format: str) -> str:
-    if table.slug == before_after.SLUG:  # its windows are in its columns, not the filters
-        return f"sapling-{table.slug}-on-{timezone.localdate():%Y-%m-%d}.{file_format}"
-    return dashboard_display.download_name(table, filters.date_from, filters.date_to, file_format)
 
 
 @require_GET

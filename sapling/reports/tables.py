@@ -53,6 +53,9 @@ class Table:
     summary: str  # the figure in a sentence or two, for everyone and for screen readers
     chart: ChartSpec | None = None
     notes: str = ""  # definitions and caveats shown under the table
+    # The first and last day its figures cover, when not the period asked for (the
+    # before-and-after windows); names the download.
+    period: tuple[dt.date, dt.date] | None = None
 
     def column_values(self, key: str) -> list[Any]:
         index = [column.key for column in self.columns].index(key)

@@ -95,7 +95,10 @@ def test_a_lead_compares_one_locality_before_and_after_the_change_and_downloads_
     name = "Download data for Before and after the service change (CSV)"
     with page.expect_download() as download:
         page.get_by_role("link", name=name).click()
-    assert download.value.suggested_filename.startswith("sapling-before-after-on-")
+    today = timezone.localdate()
+    assert download.value.suggested_filename == (
+        f"sapling-before-after-{today - dt.timedelta(days=201):%Y-%m-%d}-to-{today:%Y-%m-%d}.csv"
+    )
     path = download.value.path()
     assert path is not None
     with open(path, encoding="utf-8") as file:

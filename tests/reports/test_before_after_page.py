@@ -99,11 +99,11 @@ def test_the_download_has_the_rows_the_page_shows_for_the_same_filters(
 
     response = client.get(link[1].replace("&amp;", "&"))
 
+    # Named by the windows: 101 days before the change, 100 days ago, to today.
     today = timezone.localdate()
-    assert (
-        f'filename="sapling-before-after-on-{today:%Y-%m-%d}.csv"'
-        in response["Content-Disposition"]
-    )
+    first = today - dt.timedelta(days=201)
+    name = f"sapling-before-after-{first:%Y-%m-%d}-to-{today:%Y-%m-%d}.csv"
+    assert f'filename="{name}"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     referrals = next(row for row in rows if row[0] == "Referrals a month")
     assert referrals[2:4] == ["0.6", "0.9"]
