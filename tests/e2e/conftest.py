@@ -25,7 +25,7 @@ from playwright.sync_api import (
 )
 from pytest_django.live_server_helper import LiveServer
 
-from sapling.accounts.models import User
+from sapling.accounts.models import Locality, User
 from tests.factories import PASSWORD
 
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -188,3 +188,15 @@ def log_in(page: Page, user: User) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_attached()
+
+
+def filter_to_locality_by_keyboard(page: Page, locality: Locality) -> None:
+    """On a report's filter form: type the locality's name into its list, Tab past the tier
+    and programme to the button, and press Enter, as a keyboard user would."""
+    page.get_by_label("Locality").focus()
+    page.keyboard.type(locality.name)
+    expect(page.get_by_label("Locality")).to_have_value(str(locality.pk))
+    for _ in range(3):  # tier, programme, then the button
+        page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Show these figures")).to_be_focused()
+    page.keyboard.press("Enter")

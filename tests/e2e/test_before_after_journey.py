@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from sapling.accounts.models import Team, User
 from sapling.reports.dashboard_display import NO_FIGURE
 from sapling.reports.models import ReportSettings
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import filter_to_locality_by_keyboard, log_in
 from tests.factories import ChildFactory, LocalityFactory, ReferralFactory
 
 pytestmark = pytest.mark.e2e
@@ -78,12 +78,7 @@ def test_a_lead_compares_one_locality_before_and_after_the_change_and_downloads_
     check_page()
 
     # Swansea, chosen and applied by keyboard.
-    page.get_by_label("Locality").focus()
-    page.keyboard.type("Swansea")
-    for _ in range(3):  # tier, programme, then the button
-        page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Show these figures")).to_be_focused()
-    page.keyboard.press("Enter")
+    filter_to_locality_by_keyboard(page, team.localities.get(name="Swansea"))
     expect(page.get_by_text("(groups of 2 and 3)").first).to_be_visible()
     expect(page.get_by_text("(groups of 2 and 7)")).to_have_count(0)
     shown = _rows(page)

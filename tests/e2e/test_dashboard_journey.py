@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from sapling.accounts.models import Team, User
 from sapling.reports.filters import Quarter
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import filter_to_locality_by_keyboard, log_in
 from tests.factories import ChildFactory, LocalityFactory, ReferralFactory
 from tests.reports.dashboard_sections import use_hand_made_sections
 
@@ -55,13 +55,7 @@ def test_a_lead_filters_the_dashboard_to_one_locality_and_downloads_the_data(
     check_page()
 
     # When the lead chooses Swansea and applies the filters, by keyboard only.
-    page.get_by_label("Locality").focus()
-    page.keyboard.type("Swansea")
-    expect(page.get_by_label("Locality")).to_have_value(str(team.localities.get(name="Swansea").pk))
-    for _ in range(3):  # tier, programme, then the button
-        page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Show these figures")).to_be_focused()
-    page.keyboard.press("Enter")
+    filter_to_locality_by_keyboard(page, team.localities.get(name="Swansea"))
 
     # Then the figures are Swansea's, and the charts are drawn again.
     expect(page.get_by_text("3 referrals in the period.").first).to_be_visible()
