@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Case, Count, DurationField, F, Q, QuerySet, Sum, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,8 +41,8 @@ from sapling.reports.filters import Filters
 from sapling.reports.metrics import Target, wait_figures
 from sapling.reports.models import ReportSettings
 from sapling.reports.tables import ChartSpec, Column, Section, Table
+from sapling.reports.waiting_report import listed_and_seen_counts
 from sapling.triage.models import Tier
-from sapling.waitlist.lifecycle import OPEN
 from sapling.waitlist.models import WaitlistEntry, WaitlistEntryQuerySet
 
 QUINTILES = ("1", "2", "3", "4", "5")
@@ -419,24 +419,14 @@ def wait_rows(team: Team, filters: Filters, *, today: dt.date) -> tuple[list[Row
     folded by every dimension. One query gives both, as they join the same children: the
     entries whose clock stopped in the period or that are on the list today (an entry can
     be both), grouped by their days waited to the clock stop (None if it did not stop in
-    the period) and their clock start (None if not on the list)."""
-    stopped = Q(clock_stopped_on__range=(filters.date_from, filters.date_to))
-    on_list = Q(status__in=OPEN)
-    days_to_stop = F("clock_stopped_on") - F("clock_start")
-    rows = (
-        _entries(team, filters)
-        .filter(stopped | on_list)
-        .annotate(
-            # Grouped by the time waited, not by both clock dates: a third of the rows.
-            waited=Case(When(stopped, then=days_to_stop), output_field=DurationField()),
-            waiting_since=Case(When(on_list, then=F("clock_start"))),
-        )
-        .values_list(*(f"child__{name}" for name in CHILD_FIELDS), "waited", "waiting_since")
-        .annotate(n=Count("pk"))
-    )
+    the period) and their clock start (None if not on the list), as the waiting section
+    counts them by tier (grouped by the time waited, not by both clock dates: a third of
+    the rows)."""
+    fields = (f"child__{name}" for name in CHILD_FIELDS)
+    rows = listed_and_seen_counts(_entries(team, filters), filters, *fields)
     seen: list[Row] = []
     waiting: list[Row] = []
-    for *child, waited, waiting_since, n in rows:
+    for *child, waiting_since, waited, n in rows:
         if waited is not None:
             seen.append((*child, waited.days, n))
         if waiting_since is not None:

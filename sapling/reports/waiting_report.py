@@ -14,8 +14,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, DurationField, F, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -70,19 +71,31 @@ def stopped_in(filters: Filters) -> Q:
 DAYS_TO_STOP = F("clock_stopped_on") - F("clock_start")
 
 
+def listed_and_seen_counts(
+    entries: WaitlistEntryQuerySet, filters: Filters, *fields: str
+) -> QuerySet[WaitlistEntry, tuple[Any, ...]]:
+    """One pass over the entries on the list now and those whose clock stopped in the
+    period (an entry can be both): rows of `fields`, the clock start (None if not on the
+    list), the time waited to the clock stop (None if it did not stop in the period), and
+    the number of entries. The waiting section counts them by tier, equity by the child's
+    characteristics."""
+    return (
+        entries.filter(ON_LIST | stopped_in(filters))
+        .annotate(
+            listed_since=Case(When(ON_LIST, then=F("clock_start"))),
+            waited_to_stop=Case(
+                When(stopped_in(filters), then=DAYS_TO_STOP), output_field=DurationField()
+            ),
+        )
+        .values_list(*fields, "listed_since", "waited_to_stop")
+        .annotate(n=Count("pk"))
+    )
+
+
 def listed_and_seen(team: Team, filters: Filters, *, today: dt.date) -> tuple[TierDays, TierDays]:
     """(tier, days waited, n) for the children on the list now (days to today) and for those
     seen in the period (days to the clock stop): one pass over the entries for both."""
-    rows = (
-        entries_for(team, filters)
-        .filter(ON_LIST | stopped_in(filters))
-        .annotate(
-            listed_since=Case(When(ON_LIST, then=F("clock_start"))),
-            waited_to_stop=Case(When(stopped_in(filters), then=DAYS_TO_STOP)),
-        )
-        .values_list("tier", "listed_since", "waited_to_stop")
-        .annotate(n=Count("pk"))
-    )
+    rows = listed_and_seen_counts(entries_for(team, filters), filters, "tier")
     listed: TierDays = []
     seen: TierDays = []
     for tier, start, waited, n in rows:
