@@ -62,7 +62,7 @@ from _postgres import say, setup_django  # noqa: E402  (benchmarks/, this script
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sapling_dashboard_bench"
 
-DATA_VERSION = 1  # bump when the generator changes what it makes
+DATA_VERSION = 2  # bump when the generator changes what it makes
 SEED = 20261126
 YEARS = 5
 # Timed requests per figure. At full size one dashboard takes tens of seconds, so the
@@ -197,7 +197,13 @@ from sapling.accounts.models import Locality, Membership, Team, User  # noqa: E4
 from sapling.areas.models import DeprivationRank, Lsoa, PostcodeArea  # noqa: E402
 from sapling.care.models import Appointment, Episode, Goal  # noqa: E402
 from sapling.children.ethnicity import WALES_CENSUS_2021  # noqa: E402
-from sapling.children.models import Child, GPCluster, GPPractice, School  # noqa: E402
+from sapling.children.models import (  # noqa: E402
+    Child,
+    GPCluster,
+    GPPractice,
+    KeepsChildLocality,
+    School,
+)
 from sapling.consultations.models import Consultation, Slot  # noqa: E402
 from sapling.core.roles import Role  # noqa: E402
 from sapling.demo.families import ETHNICITY_WEIGHTS, FREE_MEALS_BY_QUINTILE  # noqa: E402
@@ -458,6 +464,9 @@ class TeamBuilder:
         self.change = today - dt.timedelta(days=365 * CHANGE_YEARS_AGO)
         self.copiers: dict[type[models.Model], Copier] = {}
         self.counts: dict[str, int] = defaultdict(int)
+        # Each record's child's locality, by model and id, to stamp the records that keep a
+        # copy of it (KeepsChildLocality), as saving them through the ORM would.
+        self.locality_of: dict[type[models.Model], dict[int, int | None]] = defaultdict(dict)
 
     def copier(self, model: type[models.Model]) -> Copier:
         if model not in self.copiers:
@@ -468,9 +477,24 @@ class TeamBuilder:
         if "id" not in values:
             values["id"] = self.ids.take(model)
         pk = values["id"]
+        if model is Child:
+            self.locality_of[Child][pk] = values.get("locality_id")
+        elif issubclass(model, KeepsChildLocality):
+            values["child_locality_id"] = self.locality_through(model, values)
+            self.locality_of[model][pk] = values["child_locality_id"]
+        elif "child_id" in values:  # an episode: its appointments' locality
+            self.locality_of[model][pk] = self.locality_of[Child][values["child_id"]]
         self.copier(model).add(**values)
         self.counts[model._meta.db_table] += 1
         return int(pk)
+
+    def locality_through(self, model: type[KeepsChildLocality], values: dict[str, Any]) -> Any:
+        first = model.child_path.split("__")[0]
+        parent_id = values.get(f"{first}_id")
+        if parent_id is None:
+            return None
+        parent = model._meta.get_field(first).related_model
+        return self.locality_of[parent][parent_id]  # type: ignore[index]
 
     def flush(self, *models_: type[models.Model]) -> None:
         for model in models_:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
-from sapling.children.models import Child
+from sapling.children.models import Child, KeepsChildLocality
 from sapling.core.models import TimestampedModel, VersionedModel
 from sapling.referrals.models import OccupationalArea, Referral
 from sapling.waitlist.models import WaitlistEntry
@@ -156,8 +156,13 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         )
 
 
-class Appointment(VersionedModel):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="appointments")
+class Appointment(KeepsChildLocality, VersionedModel):
+    child_path = "episode__child"
+    # No index of its own: (team, starts_at) starts with it, and PostgreSQL chose a team-only
+    # index over it and read the whole team to find a report's period (benchmarks/RESULTS.md).
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="appointments", db_index=False
+    )
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="appointments")
     clinician = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="appointments")
     kind = models.CharField(_("type of contact"), max_length=10, choices=ContactKind.choices)
@@ -183,6 +188,8 @@ class Appointment(VersionedModel):
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["team", "starts_at"]),
+            # A report's period filtered to one locality (KeepsChildLocality).
+            models.Index(fields=["team", "child_locality", "starts_at"]),
             models.Index(fields=["clinician", "starts_at"]),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -213,6 +214,49 @@ class Child(VersionedModel):
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class KeepsChildLocality(models.Model):
+    """A record about a child that carries a copy of the child's locality, so that a report
+    filtered to one locality reads that locality's records without joining every child
+    (decision 005). Stamped when the record is created; sapling/children/localities.py
+    stamps a child's records again when their locality changes or their record is merged.
+    """
+
+    child_locality = models.ForeignKey(
+        Locality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        # Read alongside a team and a date; an index of its own would only tempt the
+        # planner to read a locality's whole history.
+        db_index=False,
+        verbose_name=_("child's locality"),
+    )
+
+    # The lookup from this record to its child ("child", or "episode__child").
+    child_path: ClassVar[str] = "child"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.child_locality_id = self._child_locality_id()
+        super().save(*args, **kwargs)
+
+    def _child_locality_id(self) -> int | None:
+        # Read from the database, not from the child object in hand, which may be stale.
+        first, _, rest = self.child_path.partition("__")
+        first_id = getattr(self, f"{first}_id")
+        if first_id is None:  # a group place or feedback with no child record
+            return None
+        parent = self._meta.get_field(first).related_model
+        lookup = f"{rest}__locality_id" if rest else "locality_id"
+        found = parent._default_manager.filter(pk=first_id).values_list(lookup, flat=True)  # type: ignore[union-attr]
+        return found.first()
 
 
 class Relationship(models.TextChoices):

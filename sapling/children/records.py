@@ -14,6 +14,7 @@ from django.db import transaction
 from sapling.accounts.models import Team, User
 from sapling.areas.lookup import lookup_postcode
 from sapling.areas.models import AreaStatus
+from sapling.children import localities
 from sapling.children.models import Carer, Child
 from sapling.core.tokens import revoke_links_for_carer
 from sapling.core.validators import normalise_postcode
@@ -41,7 +42,9 @@ def register_child(*, team: Team, by: User | None, **fields: Any) -> Child:
 
 @transaction.atomic
 def update_child(*, child: Child, expected_version: int, by: User | None, **changes: Any) -> Child:
-    old_postcode = Child.objects.filter(pk=child.pk).values_list("postcode", flat=True).first()
+    old_postcode, old_locality_id = Child.objects.filter(pk=child.pk).values_list(
+        "postcode", "locality_id"
+    ).first() or (None, None)
     for name, value in changes.items():
         setattr(child, name, value)
     if child.postcode:
@@ -50,6 +53,8 @@ def update_child(*, child: Child, expected_version: int, by: User | None, **chan
         _apply_area(child)
     child.updated_by = by
     child.save_versioned(expected_version=expected_version)
+    if child.locality_id != old_locality_id:
+        localities.restamp(child)
     return child
 
 

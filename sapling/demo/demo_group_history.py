@@ -302,7 +302,15 @@ def _enrol(runs: list[Run], planned: list[Planned], cast: Cast, rng: random.Rand
         booked = p.first - dt.timedelta(days=rng.randint(14, 30))
         for entry in p.children:
             enrolments.append(
-                _place(run, booked, cast, child_id=entry.child_id, waitlist_entry=entry)
+                _place(
+                    run,
+                    booked,
+                    cast,
+                    child_id=entry.child_id,
+                    waitlist_entry=entry,
+                    # Written in bulk, so stamped here rather than on save.
+                    child_locality_id=entry.child_locality_id,
+                )
             )
             carers_of.append(carers_by_child.get(entry.child_id, []))
             sessions_of.append(sessions)
@@ -483,6 +491,7 @@ def _ask(
     administration = Administration(
         team=enrolment.run.team,
         child_id=enrolment.child_id,
+        child_locality_id=enrolment.child_locality_id,  # written in bulk: no save to stamp it
         instrument_version=version,
         run=enrolment.run,
         session=session,
@@ -527,6 +536,7 @@ def _responses(
         responses.append(
             Response(
                 administration=administration,
+                child_locality_id=administration.child_locality_id,  # bulk: stamped here
                 instrument_version=version,
                 answers=answers,
                 scores=score_answers(version.scoring, answers),

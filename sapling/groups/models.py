@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
+from sapling.children.models import KeepsChildLocality
 from sapling.core.models import TimestampedModel, VersionedModel
 
 
@@ -187,6 +188,8 @@ class Session(VersionedModel):
 
     class Meta:
         ordering = ["run", "number"]
+        # A report's period's sessions, whichever run they belong to.
+        indexes = [models.Index(fields=["starts_at"])]
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="one_session_number_per_run"),
             models.CheckConstraint(
@@ -222,7 +225,7 @@ class DigitalSupport(models.TextChoices):
     IN_PERSON = "in_person", _("In-person alternative")
 
 
-class Enrolment(VersionedModel):
+class Enrolment(KeepsChildLocality, VersionedModel):
     """A place (or a reserve place) on a run.
 
     Exactly one of: a child with their waiting-list entry and carer(s) (targeted groups and

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
-from sapling.children.models import Carer, Child
+from sapling.children.models import Carer, Child, KeepsChildLocality
 from sapling.core.models import TimestampedModel, VersionedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -167,7 +167,7 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
         return self.filter(status__in=[AdministrationStatus.SCHEDULED, AdministrationStatus.SENT])
 
 
-class Administration(VersionedModel):
+class Administration(KeepsChildLocality, VersionedModel):
     """One measure owed by one respondent about one child at one time point."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="administrations")
@@ -238,7 +238,11 @@ class Administration(VersionedModel):
 
     class Meta:
         ordering = ["-due_on", "-pk"]
-        indexes = [models.Index(fields=["team", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["team", "status", "due_on"]),
+            # The measures due in a report's period, filtered to one locality.
+            models.Index(fields=["team", "child_locality", "due_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(child__isnull=False) | models.Q(enrolment__isnull=False),
@@ -265,8 +269,10 @@ class Administration(VersionedModel):
         return reverse("outcomes:show_child_outcomes", args=[self.child_id])
 
 
-class Response(TimestampedModel):
+class Response(KeepsChildLocality, TimestampedModel):
     """A completed questionnaire: one per administration, however many links raced."""
+
+    child_path = "administration__child"
 
     administration = models.OneToOneField(
         Administration, on_delete=models.PROTECT, related_name="response"
@@ -285,6 +291,8 @@ class Response(TimestampedModel):
 
     class Meta:
         ordering = ["-submitted_at"]
+        # A report's period's answers, filtered to one locality (KeepsChildLocality).
+        indexes = [models.Index(fields=["child_locality", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"Response to administration {self.administration_id}"
@@ -293,7 +301,7 @@ class Response(TimestampedModel):
         return self.scores.get(key)
 
 
-class GasGoal(VersionedModel):
+class GasGoal(KeepsChildLocality, VersionedModel):
     """A goal scaled for Goal Attainment Scaling: what each level from -2 to +2 looks like."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="gas_goals")
@@ -349,8 +357,10 @@ class GasGoal(VersionedModel):
         }[level]
 
 
-class GasRating(TimestampedModel):
+class GasRating(KeepsChildLocality, TimestampedModel):
     """How far a GAS goal was attained at a review or at discharge."""
+
+    child_path = "goal__child"
 
     goal = models.ForeignKey(GasGoal, on_delete=models.PROTECT, related_name="ratings")
     time_point = models.CharField(max_length=20, choices=TimePoint.choices)
@@ -360,8 +370,12 @@ class GasRating(TimestampedModel):
 
     class Meta:
         ordering = ["rated_on", "pk"]
-        # The ratings of a report's period, without reading every rating.
-        indexes = [models.Index(fields=["time_point", "rated_on"])]
+        indexes = [
+            # The ratings of a report's period, without reading every rating.
+            models.Index(fields=["time_point", "rated_on"]),
+            # The same, filtered to one locality (KeepsChildLocality).
+            models.Index(fields=["child_locality", "rated_on"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "time_point", "rated_on"], name="one_gas_rating_per_goal_and_day"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapling.accounts.models import Team, User
+from sapling.children import localities
 from sapling.children.models import Child
 from sapling.core.lifecycle import IllegalMove
 from sapling.referrals.models import Referral, ReferralEvent
@@ -95,6 +96,7 @@ def merge_children(*, keep: Child, merge: Child, by: User | None, expected_versi
     merge.merged_at = timezone.now()
     merge.updated_by = by
     merge.save_versioned(expected_version=expected_version)
+    localities.restamp(keep)  # the referrals and entries moved carry the other's locality
     return keep
 
 

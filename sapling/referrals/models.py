@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
 from sapling.areas.models import AreaStatus
-from sapling.children.models import Child
+from sapling.children.models import Child, KeepsChildLocality
 from sapling.core.models import VersionedModel
 
 
@@ -76,8 +76,11 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(status=Status.RECEIVED)
 
 
-class Referral(VersionedModel):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+class Referral(KeepsChildLocality, VersionedModel):
+    # No index of its own: the (team, ...) indexes below start with it.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
     reference = models.CharField(max_length=12, unique=True)
     route = models.CharField(_("how it arrived"), max_length=20, choices=Route.choices)
@@ -134,7 +137,13 @@ class Referral(VersionedModel):
 
     class Meta:
         ordering = ["-received_on", "-pk"]
-        indexes = [models.Index(fields=["team", "status"])]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            # The referrals received in a report's period.
+            models.Index(fields=["team", "received_on"]),
+            # The same, filtered to one locality (KeepsChildLocality).
+            models.Index(fields=["team", "child_locality", "received_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.reference}"

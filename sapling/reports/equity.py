@@ -214,12 +214,11 @@ def supported_children(team: Team, filters: Filters) -> QuerySet[Child, Child]:
     registers records only as the clock stop).
 
     The tier filter keeps group sessions of that tier's programmes and waits of that tier
-    (specialist: contacts too); a programme filter keeps only that programme's sessions.
+    (specialist: contacts too); a programme filter keeps only that programme's sessions; a
+    locality filter keeps the records of that locality's children (each record's copy of
+    the child's locality, KeepsChildLocality).
     """
-    children = Child.objects.for_team(team).filter(pk__in=_supported_ids(team, filters))
-    if filters.locality_id is not None:
-        children = children.filter(locality_id=filters.locality_id)
-    return children
+    return Child.objects.for_team(team).filter(pk__in=_supported_ids(team, filters))
 
 
 def _supported_ids(team: Team, filters: Filters) -> QuerySet[Any, Any]:
@@ -240,11 +239,15 @@ def _supported_ids(team: Team, filters: Filters) -> QuerySet[Any, Any]:
         sessions = sessions.filter(session__run__programme_id=filters.programme_id)
     if filters.tier is not None:
         sessions = sessions.filter(session__run__programme__tier=filters.tier)
+    if filters.locality_id is not None:
+        sessions = sessions.filter(enrolment__child_locality_id=filters.locality_id)
     reached: list[QuerySet[Any, Any]] = [sessions.values("enrolment__child")]
     if filters.programme_id is None and filters.tier in (None, Tier.SPECIALIST):
         contacts = Appointment.objects.filter(
             team=team, outcome=ContactOutcome.ATTENDED, starts_at__gte=start, starts_at__lt=end
         )
+        if filters.locality_id is not None:
+            contacts = contacts.filter(child_locality_id=filters.locality_id)
         reached.append(contacts.values("episode__child"))
     if filters.programme_id is None:
         stops = WaitlistEntry.objects.for_team(team).filter(
@@ -252,6 +255,8 @@ def _supported_ids(team: Team, filters: Filters) -> QuerySet[Any, Any]:
         )
         if filters.tier is not None:
             stops = stops.filter(tier=filters.tier)
+        if filters.locality_id is not None:
+            stops = stops.filter(child_locality_id=filters.locality_id)
         reached.append(stops.values("child"))
     # Unordered: an ORDER BY inside a UNION is refused by SQLite and wasted by PostgreSQL.
     first, *others = (ids.order_by() for ids in reached)
@@ -405,7 +410,7 @@ def _entries(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
     if filters.tier is not None:
         entries = entries.filter(tier=filters.tier)
     if filters.locality_id is not None:
-        entries = entries.filter(child__locality_id=filters.locality_id)
+        entries = entries.filter(child_locality_id=filters.locality_id)
     else:
         # The child's team too: the same rows (a child is only on their own team's list),
         # but PostgreSQL then reads the team's children by its index instead of hashing
@@ -517,7 +522,7 @@ def outcome_rows(team: Team, filters: Filters) -> list[Row]:
         rated_on__range=(filters.date_from, filters.date_to),
     )
     if filters.locality_id is not None:
-        ratings = ratings.filter(goal__child__locality_id=filters.locality_id)
+        ratings = ratings.filter(child_locality_id=filters.locality_id)
     if filters.programme_id is not None:
         ratings = ratings.filter(goal__enrolment__run__programme_id=filters.programme_id)
     if filters.tier == Tier.SPECIALIST:

@@ -52,16 +52,16 @@ def _tier(prefix: str) -> Case:
     )
 
 
-def _scoped(found: QuerySet[Any], filters: Filters, *, prefix: str, child: str) -> QuerySet[Any]:
-    """Tier, programme and locality filters; `prefix` reaches the episode and run, `child`
-    the child (a group participant with no child record has no locality)."""
+def _scoped(found: QuerySet[Any], filters: Filters, *, prefix: str) -> QuerySet[Any]:
+    """Tier, programme and locality filters; `prefix` reaches the administration. A group
+    participant with no child record has no locality."""
     found = found.annotate(tier=_tier(prefix), programme=F(f"{prefix}run__programme_id"))
     if filters.tier is not None:
         found = found.filter(tier=filters.tier)
     if filters.programme_id is not None:
         found = found.filter(programme=filters.programme_id)
     if filters.locality_id is not None:
-        found = found.filter(**{f"{child}locality_id": filters.locality_id})
+        found = found.filter(child_locality_id=filters.locality_id)
     return found
 
 
@@ -87,7 +87,7 @@ def _gas_scoped(ratings: QuerySet[GasRating], filters: Filters) -> QuerySet[GasR
     if filters.programme_id is not None:
         found = found.filter(programme=filters.programme_id)
     if filters.locality_id is not None:
-        found = found.filter(goal__child__locality_id=filters.locality_id)
+        found = found.filter(child_locality_id=filters.locality_id)
     return found
 
 
@@ -109,7 +109,7 @@ def completion_counts(team: Team, filters: Filters) -> dict[Key, tuple[int, int]
         .exclude(status=AdministrationStatus.SCHEDULED, recipient_email__gt="")
     )
     rows = (
-        _scoped(owed, filters, prefix="", child="child__")
+        _scoped(owed, filters, prefix="")
         .values("tier", "programme")
         .annotate(
             owed=Count("pk"), done=Count("pk", filter=Q(status=AdministrationStatus.COMPLETED))
@@ -280,7 +280,7 @@ def _answers(
         )
     )
     return (
-        _scoped(responses, filters, prefix="administration__", child="administration__child__")
+        _scoped(responses, filters, prefix="administration__")
         .annotate(answer=answer)
         .values("instrument_version_id", "tier", "programme", "answer")
         .annotate(n=Count("pk"))

@@ -36,9 +36,7 @@ def specialist_contacts_attended(team: Team, filters: Filters) -> int:
         outcome=ContactOutcome.ATTENDED, starts_at__gte=start, starts_at__lt=end
     )
     if filters.locality_id is not None:
-        # The episode's team is the appointment's; naming it lets PostgreSQL read only the
-        # team's episodes, not every episode (about a quarter faster on the benchmark).
-        found = found.filter(episode__team=team, episode__child__locality_id=filters.locality_id)
+        found = found.filter(child_locality_id=filters.locality_id)
     return found.count()
 
 

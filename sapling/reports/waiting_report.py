@@ -51,7 +51,7 @@ def entries_for(team: Team, filters: Filters) -> WaitlistEntryQuerySet:
     """The team's waiting-list entries in the locality and tier filtered to (any status)."""
     found = WaitlistEntry.objects.for_team(team)
     if filters.locality_id is not None:
-        found = found.filter(child__locality_id=filters.locality_id)
+        found = found.filter(child_locality_id=filters.locality_id)
     if filters.tier:
         found = found.filter(tier=filters.tier)
     return found.order_by()

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
-from sapling.children.models import Child
+from sapling.children.models import Child, KeepsChildLocality
 from sapling.core.models import TimestampedModel, VersionedModel
 from sapling.referrals.models import Referral
 from sapling.triage.models import Pathway, Priority, Tier
@@ -43,8 +43,11 @@ class WaitlistEntryQuerySet(models.QuerySet["WaitlistEntry"]):
         return self.filter(status__in=[EntryStatus.WAITING, EntryStatus.ALLOCATED])
 
 
-class WaitlistEntry(VersionedModel):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="waitlist_entries")
+class WaitlistEntry(KeepsChildLocality, VersionedModel):
+    # No index of its own: the (team, ...) indexes below start with it (see Appointment.team).
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="waitlist_entries", db_index=False
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="waitlist_entries")
     referral = models.OneToOneField(
         Referral, on_delete=models.PROTECT, related_name="waitlist_entry"
@@ -83,6 +86,8 @@ class WaitlistEntry(VersionedModel):
             models.Index(fields=["team", "status", "priority_rank", "clock_start"]),
             # The waits that ended in a report's period (the children seen, and supported).
             models.Index(fields=["team", "clock_stopped_on"]),
+            # The same, filtered to one locality (KeepsChildLocality).
+            models.Index(fields=["team", "child_locality", "clock_stopped_on"]),
         ]
 
     def __str__(self) -> str:

@@ -18,9 +18,11 @@ from pytest_django import DjangoDbBlocker
 from sapling.accounts.models import Membership, Team
 from sapling.areas import importers
 from sapling.areas.models import DeprivationIndex, Lsoa, PostcodeArea
+from sapling.children import localities
 from sapling.children.models import Carer, Child, School
 from sapling.demo.places import TEAM_NAME
 from sapling.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
+from sapling.referrals.models import Referral
 
 SAMPLE_SOURCE = "demo-test-sample-wales"
 CHILDREN = "30"
@@ -134,6 +136,13 @@ def test_children_have_carers_and_are_spread_across_areas() -> None:
     numbers = [n for n in children.values_list("nhs_number", flat=True) if n]
     assert numbers and all(n.startswith("999") and nhs_number.is_valid(n) for n in numbers)
     assert len(set(numbers)) == len(numbers)
+
+
+@pytest.mark.django_db
+def test_every_record_carries_its_childs_locality_for_the_dashboards_filter() -> None:
+    load("--children", "60")
+    assert Referral.objects.exclude(child_locality=None).exists()
+    assert localities.out_of_step() == {}
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ from django.utils import timezone
 from markupsafe import escape
 
 from sapling.accounts.models import Team, User
+from sapling.children import records
+from sapling.children.models import Child
 from sapling.reports import sections
 from sapling.reports.dashboard_display import NO_FIGURE
 from sapling.reports.filters import Filters, Quarter
@@ -141,6 +143,19 @@ def test_filtering_to_one_locality_narrows_the_figures_and_the_downloads(
     assert re.search(rf"<option value=\"{swansea}\"\s+selected[^>]*>\s*Swansea", html), html[
         html.find('locality"') :
     ][:600]
+
+
+@pytest.mark.django_db
+def test_a_child_who_moves_locality_is_counted_in_their_new_one(lead: User, team: Team) -> None:
+    swansea, neath = _referrals(team)
+    moving = Child.objects.filter(locality_id=swansea).first()
+    assert moving is not None
+    records.update_child(child=moving, expected_version=moving.version, by=lead, locality_id=neath)
+    client = logged_in(lead)
+    in_swansea = client.get(URL, {"locality": str(swansea)}).content.decode()
+    in_neath = client.get(URL, {"locality": str(neath)}).content.decode()
+    assert "2 referrals in the period." in in_swansea
+    assert "2 referrals in the period." in in_neath
 
 
 @pytest.mark.django_db
