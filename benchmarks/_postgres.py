@@ -29,13 +29,13 @@ def ensure_database(url: str) -> None:
 
 
 def setup_django(default_url: str) -> None:
-    """Django on DATABASE_URL (or `default_url`), as a server would run it: DEBUG off."""
+    """Django on DATABASE_URL (or `default_url`), started as the server starts it (through
+    sapling/wsgi.py, which also freezes start-up objects out of the garbage collector's
+    view), with DEBUG off."""
     os.environ.setdefault("DATABASE_URL", default_url)
     os.environ["SAPLING_ENV"] = "development"
     os.environ.setdefault("SAPLING_DEBUG", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapling.settings")
     ensure_database(os.environ["DATABASE_URL"])
 
-    import django
-
-    django.setup()
+    import sapling.wsgi  # noqa: F401
