@@ -62,7 +62,7 @@ from _postgres import say, setup_django  # noqa: E402  (benchmarks/, this script
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sapling_dashboard_bench"
 
-DATA_VERSION = 2  # bump when the generator changes what it makes
+DATA_VERSION = 3  # bump when the generator changes what it makes
 SEED = 20261126
 YEARS = 5
 # Timed requests per figure. At full size one dashboard takes tens of seconds, so the
@@ -196,6 +196,7 @@ from django.utils import timezone  # noqa: E402
 from sapling.accounts.models import Locality, Membership, Team, User  # noqa: E402
 from sapling.areas.models import DeprivationRank, Lsoa, PostcodeArea  # noqa: E402
 from sapling.care.models import Appointment, Episode, Goal  # noqa: E402
+from sapling.children import localities  # noqa: E402
 from sapling.children.ethnicity import WALES_CENSUS_2021  # noqa: E402
 from sapling.children.models import (  # noqa: E402
     Child,
@@ -207,6 +208,7 @@ from sapling.children.models import (  # noqa: E402
 from sapling.consultations.models import Consultation, Slot  # noqa: E402
 from sapling.core.roles import Role  # noqa: E402
 from sapling.demo.families import ETHNICITY_WEIGHTS, FREE_MEALS_BY_QUINTILE  # noqa: E402
+from sapling.groups import register_counts  # noqa: E402
 from sapling.groups.models import Attendance, Enrolment, Programme, Run, Session  # noqa: E402
 from sapling.outcomes import instruments  # noqa: E402
 from sapling.outcomes.models import Administration, GasGoal, GasRating, Response  # noqa: E402
@@ -467,6 +469,12 @@ class TeamBuilder:
         # Each record's child's locality, by model and id, to stamp the records that keep a
         # copy of it (KeepsChildLocality), as saving them through the ORM would.
         self.locality_of: dict[type[models.Model], dict[int, int | None]] = defaultdict(dict)
+        # Each run's register counts and its places', as sapling/groups/register_counts.py
+        # keeps them (no session is cancelled here, so every session is held).
+        self.run_of_session: dict[int, int] = {}
+        self.last_session: dict[int, int] = {}
+        self.run_counts: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.place_counts: defaultdict[int, list[Any]] = defaultdict(lambda: [0, False])
 
     def copier(self, model: type[models.Model]) -> Copier:
         if model not in self.copiers:
@@ -484,6 +492,8 @@ class TeamBuilder:
             self.locality_of[model][pk] = values["child_locality_id"]
         elif "child_id" in values:  # an episode: its appointments' locality
             self.locality_of[model][pk] = self.locality_of[Child][values["child_id"]]
+        if model is Session or model is Attendance:
+            self.count_register(model, values)
         self.copier(model).add(**values)
         self.counts[model._meta.db_table] += 1
         return int(pk)
@@ -496,9 +506,42 @@ class TeamBuilder:
         parent = model._meta.get_field(first).related_model
         return self.locality_of[parent][parent_id]  # type: ignore[index]
 
+    def count_register(self, model: type[models.Model], values: dict[str, Any]) -> None:
+        if model is Session:  # sessions come in date order, before any mark
+            self.run_of_session[values["id"]] = values["run_id"]
+            self.last_session[values["run_id"]] = values["id"]
+            self.run_counts[values["run_id"]][0] += 1
+            return
+        run_id = self.run_of_session[values["session_id"]]
+        came = values["mark"] == "attended"
+        self.run_counts[run_id][1] += 1
+        self.run_counts[run_id][2] += came
+        if came:
+            place = self.place_counts[values["enrolment_id"]]
+            place[0] += 1
+            place[1] = place[1] or values["session_id"] == self.last_session[run_id]
+
+    def fill_register_counts(self, copier: Copier) -> None:
+        """The runs' and places' register counts, known once their marks are made."""
+        fields, counts = {
+            Run: (("sessions_held", "marks_recorded", "marks_attended"), self.run_counts),
+            Enrolment: (("sessions_attended", "attended_last_held"), self.place_counts),
+        }[copier.model]
+        at = [copier.names.index(name) for name in fields]
+        pk_at = copier.names.index("id")
+        filled = []
+        for row in copier.rows:
+            values = list(row)
+            for position, value in zip(at, counts[values[pk_at]], strict=True):
+                values[position] = value
+            filled.append(tuple(values))
+        copier.rows = filled
+
     def flush(self, *models_: type[models.Model]) -> None:
         for model in models_:
             if model in self.copiers:
+                if model in (Run, Enrolment):
+                    self.fill_register_counts(self.copiers[model])
                 self.copiers[model].write()
 
     # -- the team and its reference rows (few: the ORM) --
@@ -1188,6 +1231,18 @@ def vacuum() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def check_derived_fields() -> None:
+    """The copies and counts the reports read, as the application would have kept them: a
+    fast page over wrong figures would prove nothing."""
+    say("checking each record's copy of its child's locality and each run's register counts")
+    wrong = localities.out_of_step()
+    late = register_counts.out_of_step(
+        Run.objects.filter(team__name=LARGEST).values_list("pk", flat=True)
+    )
+    if wrong or late:
+        raise RuntimeError(f"out of step: localities {wrong}, register counts of runs {late[:10]}")
+
+
 def ensure_data(rebuild: bool, today: dt.date) -> tuple[dict[str, Any], float | None]:
     stored = stored_dataset()
     if stored and stored["key"] == dataset_key() and not rebuild:
@@ -1198,6 +1253,7 @@ def ensure_data(rebuild: bool, today: dt.date) -> tuple[dict[str, Any], float | 
     made = build(today)
     vacuum()
     seconds = round(time.perf_counter() - start, 1)
+    check_derived_fields()
     built = {
         "built_at": timezone.now().isoformat(timespec="seconds"),
         "today": str(today),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Locality, Team, User
 from sapling.areas.models import AreaStatus
-from sapling.core.models import TimestampedModel, VersionedModel
+from sapling.core.models import KeepsDerivedFields, TimestampedModel, VersionedModel
 
 
 class GPCluster(TimestampedModel):
@@ -216,7 +216,7 @@ class Child(VersionedModel):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class KeepsChildLocality(models.Model):
+class KeepsChildLocality(KeepsDerivedFields):
     """A record about a child that carries a copy of the child's locality, so that a report
     filtered to one locality reads that locality's records without joining every child
     (decision 005). Stamped when the record is created; sapling/children/localities.py
@@ -236,6 +236,7 @@ class KeepsChildLocality(models.Model):
         verbose_name=_("child's locality"),
     )
 
+    derived_fields: ClassVar[tuple[str, ...]] = ("child_locality",)
     # The lookup from this record to its child ("child", or "episode__child").
     child_path: ClassVar[str] = "child"
 

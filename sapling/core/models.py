@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -39,6 +39,32 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class KeepsDerivedFields(models.Model):
+    """A model with fields written only by the module that derives them from other records
+    (a copy of the child's locality, a run's register counts). An instance in hand may hold
+    older values than the table's, so saving it whole leaves those fields out; the module
+    writes them itself."""
+
+    derived_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            derived = {
+                name
+                for klass in type(self).__mro__
+                for name in vars(klass).get("derived_fields", ())
+            }
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in derived
+            ]
+        super().save(*args, **kwargs)
 
 
 class VersionedModel(TimestampedModel):

@@ -39,6 +39,7 @@ from sapling.consultations.models import (
 from sapling.demo import demo_consultations
 from sapling.demo.demo_groups import FAMILY_NAMES, FIRST_NAMES, ROLES, SETTINGS, _ascii
 from sapling.demo.flow import REDESIGN_WEEKS_AGO, Cast
+from sapling.groups import register_counts
 from sapling.groups.models import (
     Attendance,
     DigitalNeed,
@@ -408,6 +409,7 @@ def _registers(places: list[Place], runs: list[Run], cast: Cast, rng: random.Ran
                 )
             )
     Attendance.objects.bulk_create(marks, batch_size=1000)
+    register_counts.recount(run.pk for run in runs)  # written in bulk: no signal to recount
     for run in runs:
         held = run.history_sessions[-1].ends_at  # type: ignore[attr-defined]
         Attendance.objects.filter(session__run=run).update(created_at=held, updated_at=held)

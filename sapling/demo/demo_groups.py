@@ -28,7 +28,7 @@ from django.utils import timezone
 from sapling.accounts.models import Team, User
 from sapling.core.models import MessageStatus, OutboxMessage, SecureLink
 from sapling.demo.flow import Cast
-from sapling.groups import lifecycle
+from sapling.groups import lifecycle, register_counts
 from sapling.groups.lifecycle import weekly_sessions
 from sapling.groups.models import (
     Attendance,
@@ -323,8 +323,9 @@ def delete(team: Team) -> None:
         ).delete()
     TopicSuggestion.objects.filter(session__run__team=team).delete()
     invitations.delete()
-    Attendance.objects.filter(session__run__team=team).delete()
-    Enrolment.objects.filter(run__team=team).delete()
-    Session.objects.filter(run__team=team).delete()
-    Run.objects.filter(team=team).delete()
+    with register_counts.deferred():  # one recount of each run going, not one per mark
+        Attendance.objects.filter(session__run__team=team).delete()
+        Enrolment.objects.filter(run__team=team).delete()
+        Session.objects.filter(run__team=team).delete()
+        Run.objects.filter(team=team).delete()
     Programme.objects.filter(team=team).delete()

@@ -25,7 +25,7 @@ from sapling.accounts.models import User
 from sapling.children.models import Carer
 from sapling.core.lifecycle import IllegalMove
 from sapling.core.tokens import revoke_links_for_target
-from sapling.groups import notices
+from sapling.groups import notices, register_counts
 from sapling.groups.models import (
     Attendance,
     Delivery,
@@ -126,10 +126,15 @@ def create_run(
     )
     run.facilitators.set(facilitators)
     ordered = sorted(sessions, key=lambda t: t.starts_at)
-    for number, times in enumerate(ordered, start=1):
-        Session.objects.create(
-            run=run, number=number, starts_at=times.starts_at, ends_at=times.ends_at, updated_by=by
-        )
+    with register_counts.deferred():
+        for number, times in enumerate(ordered, start=1):
+            Session.objects.create(
+                run=run,
+                number=number,
+                starts_at=times.starts_at,
+                ends_at=times.ends_at,
+                updated_by=by,
+            )
     return run
 
 
@@ -509,15 +514,16 @@ def record_register(
     if unknown:
         raise IllegalMove(_("Someone marked is not on this session's register"))
     saved = []
-    for enrolment_pk, mark in marks.items():
-        attendance, _created = Attendance.objects.update_or_create(
-            enrolment_id=enrolment_pk,
-            session=session,
-            defaults={"mark": Mark(mark), "recorded_by": by, "recorded_at": now},
-        )
-        saved.append(attendance)
-        if mark == Mark.ATTENDED:
-            _stop_clock_on_first_session(allowed[enrolment_pk], session, by)
+    with register_counts.deferred():
+        for enrolment_pk, mark in marks.items():
+            attendance, _created = Attendance.objects.update_or_create(
+                enrolment_id=enrolment_pk,
+                session=session,
+                defaults={"mark": Mark(mark), "recorded_by": by, "recorded_at": now},
+            )
+            saved.append(attendance)
+            if mark == Mark.ATTENDED:
+                _stop_clock_on_first_session(allowed[enrolment_pk], session, by)
     return saved
 
 

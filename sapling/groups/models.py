@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapling.accounts.models import Team
 from sapling.children.models import KeepsChildLocality
-from sapling.core.models import TimestampedModel, VersionedModel
+from sapling.core.models import KeepsDerivedFields, TimestampedModel, VersionedModel
 
 
 class ResourceKind(models.TextChoices):
@@ -120,8 +120,10 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Run(VersionedModel):
+class Run(KeepsDerivedFields, VersionedModel):
     """One delivery of a programme, with dated sessions."""
+
+    derived_fields = ("sessions_held", "marks_recorded", "marks_attended")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="runs")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="group_runs")
@@ -150,6 +152,11 @@ class Run(VersionedModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Its register counts, recounted from the sessions and marks whenever either changes
+    # (sapling/groups/register_counts.py), so reports need not read every mark.
+    sessions_held = models.PositiveSmallIntegerField(default=0, editable=False)
+    marks_recorded = models.PositiveIntegerField(default=0, editable=False)  # sessions held
+    marks_attended = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-pk"]
@@ -233,6 +240,8 @@ class Enrolment(KeepsChildLocality, VersionedModel):
     or a partner booking for themselves (`user`).
     """
 
+    derived_fields = ("sessions_attended", "attended_last_held")
+
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="enrolments")
     child = models.ForeignKey(
         "children.Child",
@@ -279,6 +288,9 @@ class Enrolment(KeepsChildLocality, VersionedModel):
     digital_support_arranged_on = models.DateField(
         _("date support was arranged"), null=True, blank=True
     )
+    # Its holder's register, recounted with its run's (sapling/groups/register_counts.py).
+    sessions_attended = models.PositiveSmallIntegerField(default=0, editable=False)
+    attended_last_held = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -162,81 +162,47 @@ class Registers:
 
 @memoised
 def registers(team: Team, filters: Filters) -> Registers:
-    """Four queries, whatever the number of runs, none in a model's default order: the
-    runs, their sessions, their marks counted by the database per run and enrolment, and
-    their places; so Python handles places, not the hundred thousand marks a year behind
-    them."""
-    runs = [
-        PeriodRun(*row)
-        for row in runs_in_period(team, filters)
+    """Two queries, whatever the number of runs, none in a model's default order: the runs
+    with their register counts, and their places with theirs (the counts kept by
+    sapling/groups/register_counts.py from the sessions and marks), so neither the database
+    nor Python reads the hundred thousand marks a year behind them."""
+    runs = []
+    held: dict[int, int] = {}
+    recorded: dict[int, int] = {}
+    attended_marks: dict[int, int] = {}
+    for pk, programme_id, name, tier, capacity, status, *counts in (
+        runs_in_period(team, filters)
         .values_list(
-            "pk", "programme_id", "programme__name", "programme__tier", "capacity", "status"
+            "pk",
+            "programme_id",
+            "programme__name",
+            "programme__tier",
+            "capacity",
+            "status",
+            "sessions_held",
+            "marks_recorded",
+            "marks_attended",
         )
         .order_by("programme__name", "pk")
-    ]
-    run_ids = [run.pk for run in runs]
-    held: defaultdict[int, int] = defaultdict(int)
-    last_held: dict[int, int] = {}
-    # Date order, as attendance.pattern_for has it, sorted by the database (no datetimes to
-    # convert), for each run's last session held.
-    for session_id, run_id in (
-        Session.objects.filter(run__in=run_ids)
-        .exclude(status=SessionStatus.CANCELLED)
-        .values_list("pk", "run_id")
-        .order_by("run_id", "starts_at", "pk")
     ):
-        held[run_id] += 1
-        last_held[run_id] = session_id
-    recorded: defaultdict[int, int] = defaultdict(int)
-    attended_marks: defaultdict[int, int] = defaultdict(int)
-    # By enrolment id alone: an enrolment's marks are for its own run's sessions.
-    came: dict[int, int] = {}  # enrolment id -> sessions held attended
-    came_last: set[int] = set()  # enrolment ids that attended their run's last session held
-    for run_id, enrolment_id, marks, attended, attended_last in _marks_by_enrolment(
-        run_ids, list(last_held.values())
-    ):
-        recorded[run_id] += marks
-        attended_marks[run_id] += attended
-        if enrolment_id is not None and attended:  # None: sessions held with no marks yet
-            came[enrolment_id] = attended
-            if attended_last:
-                came_last.add(enrolment_id)
+        runs.append(PeriodRun(pk, programme_id, name, tier, capacity, status))
+        held[pk], recorded[pk], attended_marks[pk] = counts
     places: defaultdict[int, Counter[Place]] = defaultdict(Counter)
     # One Place per kind for every run, not one per run: a large team's year of runs holds
     # some ten thousand kinds, which otherwise stay alive for the garbage collector to walk
     # through again and again for the rest of the page.
     kinds: dict[Place, Place] = {}
-    for pk, run_id, status, taken_up in (
-        Enrolment.objects.filter(run__in=run_ids)
+    for run_id, *fields in (
+        Enrolment.objects.filter(run__in=[run.pk for run in runs])
         .exclude(status=EnrolmentStatus.RESERVE)
-        .values_list("pk", "run_id", "status", _has("enrolled_at"))
-        .order_by()
-    ):
-        place = Place(status, taken_up, came.get(pk, 0), pk in came_last)
-        places[run_id][kinds.setdefault(place, place)] += 1
-    return Registers(runs, dict(held), dict(recorded), dict(attended_marks), dict(places))
-
-
-def _marks_by_enrolment(
-    run_ids: list[int], last_held: list[int]
-) -> QuerySet[Session, tuple[int, int | None, int, int, int]]:
-    """Per run and enrolment (reserve places too: their marks count for attendance), the
-    marks recorded for the run's sessions held, those attended, and whether they include
-    the last session held. Read from the sessions, whose marks PostgreSQL then finds
-    through their index rather than by reading every mark of every team (an inner join, or
-    starting from the marks, leads PostgreSQL to read them all)."""
-    attended = Q(attendances__mark=Mark.ATTENDED)
-    return (
-        Session.objects.filter(run__in=run_ids)
-        .exclude(status=SessionStatus.CANCELLED)
-        .values_list("run_id", "attendances__enrolment_id")
-        .annotate(
-            recorded=Count("attendances"),
-            attended=Count("attendances", filter=attended),
-            attended_last=Count("attendances", filter=attended & Q(pk__in=last_held)),
+        .values_list(
+            "run_id", "status", _has("enrolled_at"), "sessions_attended", "attended_last_held"
         )
         .order_by()
-    )
+    ):
+        place = Place(*fields)
+        places[run_id][kinds.setdefault(place, place)] += 1
+    return Registers(runs, held, recorded, attended_marks, dict(places))
 
 
 def _has(name: str) -> ExpressionWrapper:

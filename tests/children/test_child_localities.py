@@ -169,3 +169,17 @@ def test_out_of_step_names_the_records_whose_copy_is_wrong(team: Team, north: Lo
             "outcomes.GasRating",
         )
     }
+
+
+@pytest.mark.django_db
+def test_saving_a_record_held_from_before_the_move_keeps_the_new_copy(
+    team: Team, north: Locality, south: Locality
+) -> None:
+    child = ChildFactory.create(team=team, locality=north)
+    entry = WaitlistEntryFactory.create(team=team, referral__child=child)
+    records.update_child(child=child, expected_version=child.version, by=None, locality=south)
+
+    entry.need_score = 3  # `entry` still holds the old copy of the locality
+    entry.save()
+
+    assert copies([entry]) == {"WaitlistEntry": south.pk}

@@ -21,6 +21,8 @@ from sapling.areas.models import DeprivationIndex, Lsoa, PostcodeArea
 from sapling.children import localities
 from sapling.children.models import Carer, Child, School
 from sapling.demo.places import TEAM_NAME
+from sapling.groups import register_counts
+from sapling.groups.models import Run
 from sapling.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
 from sapling.referrals.models import Referral
 
@@ -143,6 +145,13 @@ def test_every_record_carries_its_childs_locality_for_the_dashboards_filter() ->
     load("--children", "60")
     assert Referral.objects.exclude(child_locality=None).exists()
     assert localities.out_of_step() == {}
+
+
+@pytest.mark.django_db
+def test_every_group_runs_register_counts_match_its_marks() -> None:
+    load("--children", "60")
+    assert Run.objects.filter(marks_attended__gt=0).count() > 10
+    assert register_counts.out_of_step() == []
 
 
 @pytest.mark.django_db

@@ -186,8 +186,8 @@ def test_the_figures_take_the_same_few_queries_however_many_runs(
         _run(sensory, dt.date(2026, 1, 5) + dt.timedelta(weeks=week), [[A, D], [A, A], ["", A]])
     _run(sensory, dt.date(2026, 3, 2), [["", ""], ["", ""]], status="open")  # no register yet
 
-    # The runs, their sessions held, their marks counted per place, and their places.
-    with django_assert_num_queries(4):
+    # The runs with their register counts, and their places with theirs.
+    with django_assert_num_queries(2):
         figures = group_report.programme_figures(team, SPRING)[sensory.pk]
 
     assert (figures.runs, figures.places_taken, figures.figures.marks) == (4, 11, 15)
