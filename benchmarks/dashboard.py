@@ -29,10 +29,13 @@ ethnicity and ALN; referrals, triage decisions, waiting-list entries and weekly 
 group programmes, runs, sessions, enrolments and attendance; consultations after training;
 specialist episodes and appointments; care goals with GAS goals and ratings; outcome
 administrations and responses for family confidence and the Friends and Family Test) are
-written with PostgreSQL COPY, one transaction per table per team, then VACUUM ANALYZEd as
-autovacuum would have them (each run, a no-op when nothing changed). A marker
+written with PostgreSQL COPY, one transaction per table per team, with what the application
+keeps for the reports (each record's copy of its child's locality, each run's and place's
+register counts) filled in as saving through the ORM would and then checked against the
+records, then VACUUM ANALYZEd as autovacuum would have them (each run, a no-op when nothing
+changed). A marker
 table (bench_dataset) holds the data set's version, seed and size: a later run with the
-same ones reuses the data; --rebuild forces a fresh build (about 10 minutes).
+same ones reuses the data; --rebuild forces a fresh build (about 4 minutes).
 
 Run: .venv/bin/python benchmarks/dashboard.py [--rebuild]   (progress on stderr; last line
 is JSON: {"figures": {...}, "targets": {...}})
