@@ -21,9 +21,9 @@ from sapling.areas.models import DeprivationIndex, Lsoa, PostcodeArea
 from sapling.children import localities
 from sapling.children.models import Carer, Child, School
 from sapling.demo.places import TEAM_NAME
+from sapling.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
 from sapling.groups import register_counts
 from sapling.groups.models import Run
-from sapling.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
 from sapling.referrals.models import Referral
 
 SAMPLE_SOURCE = "demo-test-sample-wales"
