@@ -155,7 +155,7 @@ class Run(KeepsDerivedFields, VersionedModel):
     # Its register counts, recounted from the sessions and marks whenever either changes
     # (sapling/groups/register_counts.py), so reports need not read every mark.
     sessions_held = models.PositiveSmallIntegerField(default=0, editable=False)
-    marks_recorded = models.PositiveIntegerField(default=0, editable=False)  # sessions held
+    marks_recorded = models.PositiveIntegerField(default=0, editable=False)  # of sessions held
     marks_attended = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:

@@ -98,42 +98,42 @@ def _write(found: dict[int, RunCounts], models: RegisterModels) -> None:
         ],
         ["sessions_held", "marks_recorded", "marks_attended"],
     )
-    places = list(
-        models.enrolment.objects.filter(run__in=list(found)).values_list(
-            "pk", "run_id", "sessions_attended", "attended_last_held"
-        )
+    models.enrolment.objects.bulk_update(
+        [
+            models.enrolment(pk=pk, sessions_attended=came, attended_last_held=came_last)
+            for pk, _run_id, (came, came_last) in _places_out_of_step(found, models)
+        ],
+        ["sessions_attended", "attended_last_held"],
     )
-    changed = []
-    for pk, run_id, *stored in places:
-        came, came_last = found[run_id].places.get(pk, (0, False))
-        if (came, came_last) != tuple(stored):
-            changed.append(
-                models.enrolment(pk=pk, sessions_attended=came, attended_last_held=came_last)
-            )
-    models.enrolment.objects.bulk_update(changed, ["sessions_attended", "attended_last_held"])
+
+
+def _places_out_of_step(
+    found: dict[int, RunCounts], models: RegisterModels
+) -> list[tuple[int, int, tuple[int, bool]]]:
+    """(enrolment id, run id, counts now) for the places of these runs whose stored counts
+    differ from `found`."""
+    return [
+        (pk, run_id, now)
+        for pk, run_id, *stored in models.enrolment.objects.filter(run__in=list(found))
+        .values_list("pk", "run_id", "sessions_attended", "attended_last_held")
+        .order_by()
+        if tuple(stored) != (now := found[run_id].places.get(pk, (0, False)))
+    ]
 
 
 def out_of_step(run_ids: Iterable[int] | None = None) -> list[int]:
     """The runs (all, or these) whose stored counts differ from their records."""
     runs = Run.objects.all() if run_ids is None else Run.objects.filter(pk__in=list(run_ids))
     stored = {
-        pk: counts
+        pk: tuple(counts)
         for pk, *counts in runs.values_list(
             "pk", "sessions_held", "marks_recorded", "marks_attended"
-        )
+        ).order_by()
     }
-    places: defaultdict[int, dict[int, tuple[int, bool]]] = defaultdict(dict)
-    for pk, run_id, came, came_last in Enrolment.objects.filter(run__in=list(stored)).values_list(
-        "pk", "run_id", "sessions_attended", "attended_last_held"
-    ):
-        if came or came_last:
-            places[run_id][pk] = (came, came_last)
-    now = counted(list(stored))
-    return sorted(
-        run_id
-        for run_id, counts in stored.items()
-        if (*counts, places[run_id]) != tuple(now[run_id])
-    )
+    found = counted(list(stored))
+    late = {run_id for run_id, counts in stored.items() if counts != found[run_id][:3]}
+    late.update(run_id for _pk, run_id, _now in _places_out_of_step(found, NOW))
+    return sorted(late)
 
 
 @contextmanager
@@ -143,13 +143,13 @@ def deferred() -> Iterator[None]:
     if _deferred.get() is not None:  # already inside one: the outer block recounts
         yield
         return
-    touched: set[int] = set()
-    token = _deferred.set(touched)
+    runs: set[int] = set()
+    token = _deferred.set(runs)
     try:
         yield
     finally:
         _deferred.reset(token)
-    recount(touched)
+    recount(runs)
 
 
 def touched(run_id: int) -> None:
