@@ -60,6 +60,11 @@ def copies(found: list[models.Model]) -> dict[str, int | None]:
     return {type(record).__name__: record.child_locality_id for record in found}  # type: ignore[attr-defined]
 
 
+def move(child: Child, locality: Locality | None) -> None:
+    """The child's locality changed on their record, as the child's page changes it."""
+    records.update_child(child=child, expected_version=child.version, by=None, locality=locality)
+
+
 @pytest.fixture
 def north(team: Team) -> Locality:
     return LocalityFactory.create(team=team, name="North")
@@ -100,7 +105,7 @@ def test_moving_a_child_moves_the_copies_on_all_their_records_and_no_one_elses(
     neighbour = ChildFactory.create(team=team, locality=north)
     theirs, neighbours = records_about(child), records_about(neighbour)
 
-    records.update_child(child=child, expected_version=child.version, by=None, locality=south)
+    move(child, south)
 
     assert set(copies(theirs).values()) == {south.pk}
     assert set(copies(neighbours).values()) == {north.pk}
@@ -113,7 +118,7 @@ def test_a_child_with_no_locality_now_has_none_on_their_records(
 ) -> None:
     child = ChildFactory.create(team=team, locality=north)
     theirs = records_about(child)
-    records.update_child(child=child, expected_version=child.version, by=None, locality=None)
+    move(child, None)
     assert set(copies(theirs).values()) == {None}
 
 
@@ -177,7 +182,7 @@ def test_saving_a_record_held_from_before_the_move_keeps_the_new_copy(
 ) -> None:
     child = ChildFactory.create(team=team, locality=north)
     entry = WaitlistEntryFactory.create(team=team, referral__child=child)
-    records.update_child(child=child, expected_version=child.version, by=None, locality=south)
+    move(child, south)
 
     entry.need_score = 3  # `entry` still holds the old copy of the locality
     entry.save()
