@@ -199,9 +199,6 @@ class Child(VersionedModel):
         indexes = [
             models.Index(fields=["team", "family_name"]),
             models.Index(fields=["team", "date_of_birth"]),
-            # A locality's children's ids from the index alone: every report filtered to a
-            # locality joins them (benchmarks/RESULTS.md, "Dashboard").
-            models.Index(fields=["locality", "id"]),
         ]
 
     def __str__(self) -> str:
